@@ -1,0 +1,11 @@
+// Entry points of the command-line commands; each takes the arguments after its name.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sy::app {
+
+int version_command(const std::vector<std::string>& args);
+
+}  // namespace sy::app
