@@ -18,3 +18,14 @@ endif()
 if(SY_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+
+# Telephony, media, prompts and recordings.
+pkg_check_modules(SOFIA REQUIRED IMPORTED_TARGET sofia-sip-ua)
+pkg_check_modules(SPANDSP REQUIRED IMPORTED_TARGET spandsp)
+pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
+pkg_check_modules(LAME REQUIRED IMPORTED_TARGET lame)
+# Exports.
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
+find_library(HPDF_LIBRARY NAMES hpdf REQUIRED)
+add_library(sy_dep_hpdf INTERFACE)
+target_link_libraries(sy_dep_hpdf INTERFACE ${HPDF_LIBRARY})
