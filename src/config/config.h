@@ -1,0 +1,74 @@
+// Server configuration: defaults, then switchyard.yaml, then SWITCHYARD_* environment variables,
+// then command-line flags. A wrong key or value is an error that names it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace sy::config {
+
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+struct Config {
+  std::string data_dir = "./var";
+  std::string db_url;  // empty until resolved: then "sqlite:<data_dir>/switchyard.db"
+  std::string config_file;  // the file that was read, if any
+
+  struct Http {
+    HostPort listen{"127.0.0.1", 8080};
+    int threads = 2;
+    std::string web_root = "web/dist";
+    std::int64_t max_body_bytes = 1 << 20;
+    int read_timeout_s = 30;
+    int max_connections = 10000;
+  } http;
+
+  struct Sip {
+    HostPort listen{"127.0.0.1", 5060};
+    std::string domain = "switchyard.local";
+    int max_calls = 2000;
+  } sip;
+
+  struct Rtp {
+    int port_min = 20000;
+    int port_max = 29999;
+  } rtp;
+
+  struct Centre {
+    std::string name = "福建95598客户服务中心";
+    std::string time_zone = "Asia/Shanghai";
+    std::string default_language = "zh-CN";
+  } centre;
+
+  struct Auth {
+    int session_ttl_s = 12 * 3600;
+    int lockout_attempts = 5;
+    int lockout_s = 15 * 60;
+  } auth;
+
+  std::string log_level = "info";
+};
+
+// Parses "host:port" ("[::1]:8080" for IPv6); port 0 means "pick a free one".
+Result<HostPort> parse_host_port(const std::string& text);
+
+// Loads the configuration for a command. Consumes the common flags (--config F, --data DIR,
+// --db URL, and for serve --http HOST:PORT, --sip HOST:PORT) from `args`; what is left is returned
+// in `rest` for the command itself. `env` is the process environment (injected for tests).
+Result<Config> load(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                    std::vector<std::string>* rest);
+
+// The process environment as a map.
+std::map<std::string, std::string> environment();
+
+// Every key the configuration file accepts, with its environment variable, for docs and errors.
+std::vector<std::pair<std::string, std::string>> known_keys();
+
+}  // namespace sy::config
