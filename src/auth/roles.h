@@ -1,0 +1,35 @@
+// Roles and what each may do. The one table of role → permission lives in roles.cc, so the
+// role × endpoint matrix test can walk it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sy::auth {
+
+enum class Role { kAgent, kSupervisor, kBackoffice, kField, kManager, kAdmin };
+
+enum class Permission {
+  kSettingsRead,   // centre settings, own profile
+  kCustomerRead,   // customer files, screen pop, bills, contacts
+  kCustomerWrite,  // create / edit / delete customers and accounts
+  kContactWrite,   // record a contact in the history
+  kOutageRead,
+  kOutageWrite,
+  kRegionRead,
+  kRegionWrite,
+  kUserRead,
+  kUserWrite,
+  kAuditRead,
+};
+
+std::string_view to_string(Role role);
+std::optional<Role> parse_role(std::string_view text);
+const std::vector<Role>& all_roles();
+
+std::string_view to_string(Permission p);
+bool allows(Role role, Permission permission);
+
+}  // namespace sy::auth
