@@ -1,0 +1,41 @@
+// Every repository over one Database and Clock, for the API layer and commands to hold as one.
+#pragma once
+
+#include "core/clock.h"
+#include "store/account_repository.h"
+#include "store/audit_repository.h"
+#include "store/contact_repository.h"
+#include "store/customer_repository.h"
+#include "store/db.h"
+#include "store/outage_repository.h"
+#include "store/region_repository.h"
+#include "store/screen_pop_repository.h"
+#include "store/session_repository.h"
+#include "store/user_repository.h"
+
+namespace sy::store {
+
+struct Repositories {
+  Repositories(Database& db, const Clock& clock)
+      : users(db, clock),
+        sessions(db),
+        regions(db),
+        customers(db, clock),
+        accounts(db, clock),
+        screen_pop(db),
+        outages(db, clock),
+        contacts(db),
+        audit(db, clock) {}
+
+  UserRepository users;
+  SessionRepository sessions;
+  RegionRepository regions;
+  CustomerRepository customers;
+  AccountRepository accounts;
+  ScreenPopRepository screen_pop;
+  OutageRepository outages;
+  ContactRepository contacts;
+  AuditRepository audit;
+};
+
+}  // namespace sy::store
