@@ -1,0 +1,286 @@
+// Private state of routing::Engine: the data structures that keep a decision cheap with 10,000
+// agents and thousands of waiting contacts.
+//
+// - Ready agents sit in ordered indexes per (skill, channel, strategy order); the first eligible
+//   agent in an index is the strategy's choice, so a contact never scans all agents.
+// - Waiting contacts sit in "classes": all contacts with the same queue, channel, requirement and
+//   fired rules are interchangeable for eligibility, so each class is one ordered set (priority,
+//   then arrival) and an agent only compares class heads.
+// - Time-driven work (waiting-time rules, preferred-agent and reservation time-outs) is a heap of
+//   timers with lazy cancellation.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <queue>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "routing/engine.h"
+
+namespace sy::routing {
+
+inline constexpr int kMaxRequiredSkills = 4;
+inline constexpr std::uint8_t kAnyLanguage = 0xFF;
+inline constexpr std::uint16_t kNoRegion = 0xFFFF;
+
+// Strategy orders an index can keep.
+enum class Order : std::uint8_t { kIdle, kOccupied, kLevel, kRoundRobin };
+inline constexpr int kOrderCount = 4;
+
+// Rule bits fired for a contact (stage).
+enum StageBit : std::uint8_t {
+  kStageRelaxed = 1,
+  kStageBackup = 2,
+  kStageOverflow = 4,
+  kStageMaxWait = 8,
+};
+// Bits that change who may take the contact (and therefore its class).
+inline constexpr std::uint8_t kEligibilityBits = kStageRelaxed | kStageBackup | kStageOverflow;
+
+struct IndexKey {
+  std::int64_t k1;
+  std::int64_t k2;
+  AgentId agent;
+  bool operator<(const IndexKey& o) const {
+    if (k1 != o.k1) return k1 < o.k1;
+    if (k2 != o.k2) return k2 < o.k2;
+    return agent < o.agent;
+  }
+};
+
+struct AgentIndex {
+  std::set<IndexKey> keys;
+  AgentId rr_last = kNoAgent;  // round robin: the last agent offered from this index
+};
+
+// Order of waiting contacts: higher priority first, then earlier arrival, then arrival order.
+struct WaitKey {
+  std::int32_t neg_priority;
+  std::int64_t arrival_us;
+  std::uint64_t seq;
+  std::uint32_t slot;
+  bool operator<(const WaitKey& o) const {
+    if (neg_priority != o.neg_priority) return neg_priority < o.neg_priority;
+    if (arrival_us != o.arrival_us) return arrival_us < o.arrival_us;
+    return seq < o.seq;
+  }
+};
+
+// One way a contact of a class may be served: these skills at these levels, by these groups.
+struct Requirement {
+  std::array<SkillLevel, kMaxRequiredSkills> skills{};
+  std::uint8_t skill_count = 0;
+  std::uint64_t group_mask = 0;  // 0 = any group
+  bool match_region = false;
+  QueueId queue = kNoQueue;      // whose strategy picks the agent
+  Order order = Order::kIdle;
+  std::uint16_t index_skill = 0;  // first required skill, or the "any skill" slot
+};
+
+using ClassKey = std::array<std::uint64_t, 3>;
+struct ClassKeyHash {
+  std::size_t operator()(const ClassKey& k) const {
+    std::uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (auto w : k) h = (h ^ w) * 0x100000001B3ull + (h >> 29);
+    return static_cast<std::size_t>(h);
+  }
+};
+
+struct ContactClass {
+  QueueId home = 0;
+  std::uint8_t channel = 0;  // capacity channel (callbacks count as voice)
+  std::uint8_t stage = 0;
+  std::uint8_t language = kAnyLanguage;
+  std::uint16_t region = kNoRegion;
+  std::vector<Requirement> alts;  // alt 0: own queue; alt 1: overflow queue
+  std::set<WaitKey> waiting;
+};
+
+enum class ContactState : std::uint8_t { kFree, kHeld, kWaiting, kOffered, kConnected };
+
+struct ContactRec {
+  std::uint32_t gen = 0;
+  ContactState st = ContactState::kFree;
+  QueueId queue = 0;
+  Channel channel = Channel::kVoice;
+  std::uint8_t skill_count = 0;
+  std::array<SkillLevel, kMaxRequiredSkills> skills{};
+  std::uint8_t language = kAnyLanguage;
+  std::uint16_t region = kNoRegion;
+  bool region_counted = false;
+  bool in_class = false;
+  bool dirty = false;
+  std::uint8_t stage = 0;
+  int priority = 0;
+  TimePoint arrival{};
+  TimePoint answered{};
+  std::uint64_t seq = 0;
+  std::uint32_t cls = 0;
+  AgentId agent = kNoAgent;       // offered to / connected with / preferred (when held)
+  AgentId skip_agent = kNoAgent;  // just refused it: do not offer straight back
+  std::uint64_t timer_seq = 0;    // the one live timer of this contact (0 = none)
+  AgentId preferred = kNoAgent;
+  std::uint64_t external_id = 0;
+  std::vector<Decision> trail;
+  WaitKey key() const;
+};
+
+struct IndexedAt {  // the values an agent's index keys were computed from
+  std::int64_t idle_since_us = 0;
+  std::int64_t busy_us = 0;
+  std::uint8_t load = 0;
+};
+
+struct AgentRec {
+  std::string name;
+  std::vector<SkillLevel> skills;  // sorted by skill
+  std::uint64_t language_mask = 0;
+  std::uint64_t group_mask = 0;
+  std::vector<std::uint16_t> regions;  // sorted; empty = all
+  std::array<std::uint8_t, kChannelCount> capacity{};
+  std::array<std::uint8_t, kChannelCount> load{};  // by capacity channel
+  int reserved = 0;
+  int connected = 0;
+  AgentState presence = AgentState::kOffline;
+  std::string break_reason;
+  std::int64_t idle_since_us = 0;
+  std::int64_t busy_us = 0;  // today
+  std::int64_t busy_start_us = 0;
+  std::int64_t busy_day = 0;
+  std::uint8_t indexed = 0;  // bit per channel: in the ready indexes for it
+  bool dirty = false;
+  std::array<IndexedAt, kChannelCount> at{};
+  std::vector<std::uint32_t> held;  // slots of contacts waiting for this preferred agent
+
+  int level(SkillId skill) const {
+    for (const auto& s : skills)
+      if (s.skill == skill) return s.level;
+    return 0;
+  }
+  int total_load() const { return reserved + connected; }
+};
+
+enum class TimerKind : std::uint8_t { kRule, kPreferred, kReservation };
+struct Timer {
+  std::int64_t at_us;
+  std::uint64_t seq;
+  std::uint32_t slot;
+  TimerKind kind;
+  bool operator>(const Timer& o) const { return at_us != o.at_us ? at_us > o.at_us : seq > o.seq; }
+};
+
+struct QueueRuntime {
+  std::vector<SkillLevel> skills;
+  std::uint64_t group_mask = 0;
+  std::uint64_t backup_mask = 0;
+  QueueId overflow_queue = kNoQueue;
+  double aht_s = 180;
+  std::size_t waiting = 0;
+  std::vector<std::uint32_t> classes;  // classes whose home is this queue
+};
+
+struct ClassRef {
+  std::uint32_t cls;
+  std::uint8_t alt;
+};
+
+struct Engine::State {
+  EngineConfig cfg;
+  std::unordered_map<std::string, SkillId> skill_names;
+  std::unordered_map<std::string, QueueId> queue_names;
+  std::unordered_map<std::string, int> language_names, group_names;
+  std::unordered_map<std::string, std::uint16_t> region_names;
+  std::vector<std::string> region_list;
+  std::vector<int> region_cap, region_count;
+  std::vector<QueueRuntime> queues;
+
+  std::vector<AgentRec> agents;
+  std::vector<std::vector<AgentId>> skill_agents;  // per skill (+ the "any" slot)
+  // Ready indexes, by (skill slot, channel, order); created when a class needs one.
+  std::vector<std::unique_ptr<AgentIndex>> indexes;
+  std::vector<std::uint8_t> order_mask;  // per (skill slot, channel): which orders exist
+  // Classes of waiting contacts and, per (skill slot, channel), the classes an agent with that
+  // skill might serve.
+  std::vector<ContactClass> classes;
+  std::unordered_map<ClassKey, std::uint32_t, ClassKeyHash> class_ids;
+  std::vector<std::vector<ClassRef>> skill_classes;
+
+  std::vector<ContactRec> contacts;
+  std::vector<std::uint32_t> free_slots;
+  std::size_t waiting_total = 0;
+  std::uint64_t next_seq = 1;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers;
+  std::uint64_t timer_seq = 0;
+  std::unordered_map<std::uint64_t, std::int64_t> last_seen_us;  // customer -> last arrival
+
+  std::vector<AgentId> dirty_agents;
+  std::vector<std::uint32_t> dirty_contacts;
+  // Contacts just turned down by an agent: not offered straight back to that agent in the next
+  // tick; the tick after, the skip is lifted.
+  std::vector<std::uint32_t> skipped, skip_expiring;
+  std::vector<Offer> offers;
+  std::vector<Notice> notices;
+  std::vector<Decision> empty_trail;
+
+  // --- helpers shared by the engine's files ---
+  int any_skill() const { return static_cast<int>(cfg.skills.size()); }
+  std::size_t slot_channel(int skill_slot, int ch) const {
+    return static_cast<std::size_t>(skill_slot) * kChannelCount + static_cast<std::size_t>(ch);
+  }
+  AgentIndex* index(int skill_slot, int ch, Order order) {
+    return indexes[slot_channel(skill_slot, ch) * kOrderCount + static_cast<int>(order)].get();
+  }
+  ContactRec* find(ContactId id);
+  const ContactRec* find(ContactId id) const;
+  ContactId id_of(std::uint32_t slot) const {
+    return (static_cast<ContactId>(contacts[slot].gen) << 32) | (slot + 1);
+  }
+
+  // engine_agents.cc
+  bool available(const AgentRec& a, int ch) const;
+  bool available_any(const AgentRec& a) const;
+  IndexKey key_for(const AgentRec& a, AgentId id, int ch, int skill_slot, Order order) const;
+  void index_agent(AgentId id);
+  void unindex_agent(AgentId id);
+  void mark_agent(AgentId id);
+  void ensure_index(int skill_slot, int ch, Order order);
+  bool eligible(const AgentRec& a, const ContactClass& c, const Requirement& r) const;
+  void add_load(AgentId id, int ch, std::int64_t now_us, bool reserve);
+  void drop_load(AgentId id, int ch, std::int64_t now_us, bool was_reserved);
+
+  // engine_contacts.cc
+  std::uint32_t class_for(const ContactRec& c);
+  void enqueue(std::uint32_t slot);
+  void dequeue(std::uint32_t slot);
+  void mark_contact(std::uint32_t slot);
+  void free_contact(std::uint32_t slot);
+  void schedule(std::uint32_t slot, std::int64_t at_us, TimerKind kind);
+  void schedule_next_rule(std::uint32_t slot);
+  void fire_timer(const Timer& t, TimePoint now);
+  void fire_rules(std::uint32_t slot, TimePoint now);
+  void release_held(AgentId id, TimePoint now);
+  void remove_contact(std::uint32_t slot);
+  void requeue(std::uint32_t slot, TimePoint now, Rule why);
+
+  // engine_match.cc
+  AgentId best_agent_for(std::uint32_t slot, std::uint32_t* candidates, Strategy* strategy);
+  std::uint32_t best_contact_for(AgentId id, std::uint32_t* candidates);
+  void offer(std::uint32_t slot, AgentId id, TimePoint now, Strategy strategy,
+             std::uint32_t candidates, Rule rule);
+  bool try_preferred(std::uint32_t slot, TimePoint now);
+  void serve_agent(AgentId id, TimePoint now, bool via_index);
+  void serve_contact(std::uint32_t slot, TimePoint now);
+  void match(TimePoint now);
+};
+
+inline std::int64_t us(TimePoint t) { return t.time_since_epoch().count(); }
+inline int capacity_channel(Channel ch) {
+  return ch == Channel::kCallback ? 0 : static_cast<int>(ch);
+}
+Order order_of(Strategy s);
+
+}  // namespace sy::routing
