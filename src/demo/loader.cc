@@ -1,0 +1,316 @@
+// The loading thread inserts while a producer thread generates the next customers, so the two
+// cores of a small machine both work. Secondary indexes are dropped for the insert and rebuilt
+// in one pass at the end, which is much faster than maintaining them row by row.
+#include "demo/loader.h"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "store/db.h"
+
+namespace sy::demo {
+namespace {
+
+using store::BulkLoader;
+using store::Connection;
+using store::Value;
+
+constexpr std::size_t kBatch = 1000;           // customers per hand-over between threads
+constexpr std::int64_t kCommitEvery = 100000;  // customers per transaction
+
+// Batches travel from the producer to the loader and back for reuse.
+class BatchPipe {
+ public:
+  using Batch = std::vector<CustomerBundle>;
+  explicit BatchPipe(std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) free_.emplace_back(kBatch);
+  }
+  std::optional<Batch> take_free() { return take(free_); }
+  void put_full(Batch b) { put(full_, std::move(b)); }
+  std::optional<Batch> take_full() { return take(full_); }
+  void put_free(Batch b) { put(free_, std::move(b)); }
+  // No more full batches will come (producer done) or none are wanted (loader failed).
+  void close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::optional<Batch> take(std::deque<Batch>& q) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !q.empty() || closed_; });
+    if (q.empty()) return std::nullopt;
+    Batch b = std::move(q.front());
+    q.pop_front();
+    return b;
+  }
+  void put(std::deque<Batch>& q, Batch b) {
+    std::lock_guard lock(mu_);
+    q.push_back(std::move(b));
+    cv_.notify_all();
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Batch> free_, full_;
+  bool closed_ = false;
+};
+
+struct Statement {
+  const char* name;
+  const char* sql;
+};
+constexpr Statement kStatements[] = {
+    {"customer",
+     "INSERT INTO customers (id, customer_no, name, kind, id_number, address, region_code, "
+     "vip_level, language, vulnerable, note, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, "
+     "$6, $7, $8, $9, $10, $11, $12, $13)"},
+    {"phone", "INSERT INTO customer_phones (phone, customer_id, kind) VALUES ($1, $2, $3)"},
+    {"account",
+     "INSERT INTO accounts (id, account_no, customer_id, kind, meter_no, tariff, address, "
+     "region_code, balance_fen, arrears_fen, pin_hash, status, created_at, updated_at) VALUES "
+     "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"},
+    {"bill",
+     "INSERT INTO bills (account_id, period, kwh, amount_fen, paid_fen, due_date, status, "
+     "issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"},
+    {"payment",
+     "INSERT INTO payments (account_id, amount_fen, channel, reference, paid_at) VALUES ($1, $2, "
+     "$3, $4, $5)"},
+    {"contact",
+     "INSERT INTO contacts (customer_id, channel, direction, phone, category, disposition, "
+     "summary, region_code, started_at, ended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+     "$10)"},
+    {"region",
+     "INSERT INTO regions (code, parent_code, name, level, area_class, centre) VALUES ($1, $2, "
+     "$3, $4, $5, $6) ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code, name = "
+     "excluded.name, level = excluded.level, area_class = excluded.area_class, centre = "
+     "excluded.centre"},
+};
+
+// Children first, so foreign keys hold at every step.
+constexpr const char* kWipeOrder[] = {"contacts", "outage_areas", "outages",         "payments",
+                                      "bills",    "accounts",     "customer_phones", "customers"};
+
+Value text(const std::string& s) { return Value{s}; }
+Value num(std::int64_t v) { return Value{v}; }
+
+class Inserter {
+ public:
+  explicit Inserter(BulkLoader& bulk) : bulk_(bulk) {}
+
+  Status add(const CustomerBundle& b, LoadCounts& counts) {
+    const CustomerRow& c = b.customer;
+    params_.assign({num(c.id), text(c.customer_no), text(c.name), text(c.kind), text(c.id_number),
+                    text(c.address), text(c.region_code), num(c.vip_level), text(c.language),
+                    num(c.vulnerable ? 1 : 0), text(c.note), num(c.created_at), num(c.created_at)});
+    SY_TRY(bulk_.insert("customer", params_));
+    for (const auto& p : b.phones) {
+      params_.assign({text(p.phone), num(c.id), text(p.kind)});
+      SY_TRY(bulk_.insert("phone", params_));
+    }
+    for (const auto& a : b.accounts) {
+      params_.assign({num(a.id), text(a.account_no), num(c.id), text(a.kind), text(a.meter_no),
+                      text(a.tariff), text(a.address), text(a.region_code), num(a.balance_fen),
+                      num(a.arrears_fen), text(a.pin_hash), text(a.status), num(a.created_at),
+                      num(a.created_at)});
+      SY_TRY(bulk_.insert("account", params_));
+    }
+    for (const auto& r : b.bills) {
+      params_.assign({num(r.account_id), text(r.period), num(r.kwh), num(r.amount_fen),
+                      num(r.paid_fen), text(r.due_date), text(r.status), num(r.issued_at)});
+      SY_TRY(bulk_.insert("bill", params_));
+    }
+    for (const auto& p : b.payments) {
+      params_.assign({num(p.account_id), num(p.amount_fen), text(p.channel), text(p.reference),
+                      num(p.paid_at)});
+      SY_TRY(bulk_.insert("payment", params_));
+    }
+    for (const auto& k : b.contacts) {
+      params_.assign({num(c.id), text(k.channel), text(k.direction), text(k.phone),
+                      text(k.category), text(k.disposition), text(k.summary), text(k.region_code),
+                      num(k.started_at), num(k.ended_at)});
+      SY_TRY(bulk_.insert("contact", params_));
+    }
+    counts.customers += 1;
+    counts.phones += static_cast<std::int64_t>(b.phones.size());
+    counts.accounts += static_cast<std::int64_t>(b.accounts.size());
+    counts.bills += static_cast<std::int64_t>(b.bills.size());
+    counts.payments += static_cast<std::int64_t>(b.payments.size());
+    counts.contacts += static_cast<std::int64_t>(b.contacts.size());
+    return ok_status();
+  }
+
+ private:
+  BulkLoader& bulk_;
+  std::vector<Value> params_;
+};
+
+Status check_empty_or_wipe(const LoadOptions& options) {
+  auto db = store::Database::open(options.db_url);
+  if (!db) return db.error();
+  SY_TRY((*db)->migrate());
+  bool has_customers = false;
+  SY_TRY((*db)->read([&](Connection& conn) -> Status {
+    auto row = conn.query_one("SELECT id FROM customers LIMIT 1");
+    if (!row) return row.error();
+    has_customers = row->has_value();
+    return ok_status();
+  }));
+  if (!has_customers) return ok_status();
+  if (!options.force) {
+    return make_error(ErrorKind::kConflict, "demo_data_exists",
+                      (*db)->display_url() +
+                          " already has customers; demo-data loads only into an empty database "
+                          "(use --force to wipe customers, accounts, bills, payments, outages and "
+                          "contacts first)");
+  }
+  return (*db)->write([](Connection& conn) -> Status {
+    for (const char* table : kWipeOrder) SY_TRY(conn.exec(std::string("DELETE FROM ") + table));
+    return ok_status();
+  });
+}
+
+Status load_regions(BulkLoader& bulk, const Generator& gen, LoadCounts& counts) {
+  std::vector<Value> params;
+  for (const auto& r : gen.regions()) {
+    params.assign({text(r.code), r.parent_code.empty() ? Value{} : text(r.parent_code),
+                   text(r.name), text(r.level), text(r.area_class), text(r.centre)});
+    SY_TRY(bulk.insert("region", params));
+    ++counts.regions;
+  }
+  return ok_status();
+}
+
+Status load_outages(Connection& conn, const Generator& gen, LoadCounts& counts) {
+  for (const auto& o : gen.outages()) {
+    std::int64_t created = o.kind == "planned" ? o.starts_at - 3 * 86400000LL : o.starts_at;
+    std::vector<Value> params = {text(o.kind),
+                                 text(o.reason),
+                                 text(o.description),
+                                 num(o.starts_at),
+                                 store::int_or_null(o.ends_at),
+                                 store::int_or_null(o.restored_at),
+                                 text(o.status),
+                                 num(created),
+                                 num(created)};
+    auto id = conn.insert_returning_id(
+        "INSERT INTO outages (kind, reason, description, starts_at, ends_at, restored_at, status, "
+        "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        params);
+    if (!id) return id.error();
+    for (const auto& code : o.area_codes) {
+      std::vector<Value> area = {text(code), num(*id)};
+      SY_TRY(conn.exec("INSERT INTO outage_areas (region_code, outage_id) VALUES ($1, $2)", area));
+    }
+    ++counts.outages;
+  }
+  return ok_status();
+}
+
+Status set_indexes(Connection& conn, bool present) {
+  for (const auto& [name, create] : bulk_secondary_indexes())
+    SY_TRY(present ? conn.exec_script(create) : conn.exec_script("DROP INDEX IF EXISTS " + name));
+  return ok_status();
+}
+
+// Moves customers from a producer thread into the database; the producer stops early if the
+// loader fails.
+Status stream_customers(BulkLoader& bulk, Generator& gen, const LoadOptions& options,
+                        LoadCounts& counts) {
+  BatchPipe pipe(4);
+  std::thread producer([&] {
+    while (auto batch = pipe.take_free()) {
+      std::size_t n = 0;
+      while (n < batch->size() && gen.next((*batch)[n])) ++n;
+      if (n == 0) break;
+      batch->resize(n);
+      pipe.put_full(std::move(*batch));
+      if (n < kBatch) break;
+    }
+    pipe.close();
+  });
+  Inserter inserter(bulk);
+  Status status;
+  std::int64_t since_commit = 0;
+  while (auto batch = pipe.take_full()) {
+    for (const auto& b : *batch) {
+      if (status.ok()) status = inserter.add(b, counts);
+    }
+    since_commit += static_cast<std::int64_t>(batch->size());
+    batch->resize(kBatch);
+    pipe.put_free(std::move(*batch));
+    if (!status.ok()) {
+      pipe.close();
+      break;
+    }
+    if (since_commit >= kCommitEvery) {
+      since_commit = 0;
+      status = bulk.checkpoint();
+      if (!status.ok()) {
+        pipe.close();
+        break;
+      }
+    }
+    if (options.progress) options.progress(counts.customers, options.demo.customers);
+  }
+  producer.join();
+  return status;
+}
+
+// PostgreSQL identity columns do not advance when ids are given explicitly.
+Status advance_sequences(Connection& conn) {
+  if (conn.dialect() != store::Dialect::kPostgres) return ok_status();
+  for (const char* table : {"customers", "accounts"}) {
+    std::string t = table;
+    SY_TRY(conn.query("SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), " +
+                      "(SELECT COALESCE(MAX(id), 0) + 1 FROM " + t + "), false)"));
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+const std::vector<std::pair<std::string, std::string>>& bulk_secondary_indexes() {
+  static const std::vector<std::pair<std::string, std::string>> kIndexes = {
+      {"customers_region", "CREATE INDEX customers_region ON customers(region_code);"},
+      {"customers_name", "CREATE INDEX customers_name ON customers(name);"},
+      {"customer_phones_customer",
+       "CREATE INDEX customer_phones_customer ON customer_phones(customer_id);"},
+      {"accounts_customer", "CREATE INDEX accounts_customer ON accounts(customer_id);"},
+      {"accounts_arrears",
+       "CREATE INDEX accounts_arrears ON accounts(customer_id) WHERE arrears_fen > 0;"},
+      {"bills_account_period",
+       "CREATE UNIQUE INDEX bills_account_period ON bills(account_id, period);"},
+      {"payments_account", "CREATE INDEX payments_account ON payments(account_id, paid_at);"},
+      {"contacts_customer", "CREATE INDEX contacts_customer ON contacts(customer_id, started_at);"},
+  };
+  return kIndexes;
+}
+
+Result<LoadResult> load_demo(const LoadOptions& options) {
+  SY_TRY(check_empty_or_wipe(options));
+  auto opened = BulkLoader::open(options.db_url);
+  if (!opened) return opened.error();
+  BulkLoader& bulk = **opened;
+  for (const auto& s : kStatements) SY_TRY(bulk.prepare(s.name, s.sql));
+
+  Generator gen(options.demo);
+  LoadResult result;
+  SY_TRY(load_regions(bulk, gen, result.counts));
+  SY_TRY(set_indexes(bulk.connection(), false));
+  Status streamed = stream_customers(bulk, gen, options, result.counts);
+  // Indexes come back even when the load failed half-way, so the schema stays whole.
+  Status indexed = set_indexes(bulk.connection(), true);
+  if (!streamed.ok()) return streamed.error();
+  if (!indexed.ok()) return indexed.error();
+  SY_TRY(load_outages(bulk.connection(), gen, result.counts));
+  SY_TRY(advance_sequences(bulk.connection()));
+  SY_TRY(bulk.finish());
+  result.pins = gen.pins();
+  return result;
+}
+
+}  // namespace sy::demo
