@@ -19,7 +19,6 @@ nlohmann::json openapi(const Router& router, const OpenApiInfo& info);
 
 // Registers GET `path` (default /api/v1/openapi.json) serving openapi(router, info); the
 // document is built on the first request, after every route has been added.
-void add_openapi_route(Router& router, OpenApiInfo info,
-                       std::string path = "/api/v1/openapi.json");
+void add_openapi_route(Router& router, OpenApiInfo info, std::string path = "/api/v1/openapi.json");
 
 }  // namespace sy::http

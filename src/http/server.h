@@ -24,14 +24,14 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port; see Server::port()
   int threads = 2;
-  std::size_t max_body_bytes = 1 << 20;    // larger bodies get 413 payload_too_large
+  std::size_t max_body_bytes = 1 << 20;     // larger bodies get 413 payload_too_large
   std::size_t max_header_bytes = 16 << 10;  // larger headers get 431
   // Time to receive a complete header, counted from the first byte of a request (also the
   // idle keep-alive limit); then 408 request_timeout.
   std::chrono::milliseconds header_timeout{10'000};
   // Time to receive a whole request (header and body).
   std::chrono::milliseconds request_timeout{30'000};
-  int max_connections = 10000;  // past it: 503 service_unavailable with Retry-After, closed
+  int max_connections = 10000;        // past it: 503 service_unavailable with Retry-After, closed
   std::string web_root = "web/dist";  // static files; a placeholder page when it is missing
   // Serves GET /healthz: 200 {"status":"ok"} when it returns ok, 503 with the error otherwise.
   // Without it /healthz always answers ok.

@@ -136,6 +136,12 @@ std::string escape_label_value(std::string_view v);
 
 template <class M>
 M& Family<M>::with(const LabelValues& values) {
+  if (values.size() != label_names_.size()) {
+    // A programming error; keep the exposition well-formed rather than crash.
+    LabelValues fixed = values;
+    fixed.resize(label_names_.size());
+    return with(fixed);
+  }
   {
     std::shared_lock lock(mu_);
     auto it = children_.find(values);

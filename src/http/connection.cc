@@ -1,0 +1,354 @@
+// One HTTP/1.1 connection: reads a request with size and time limits, hands it to the server
+// core, writes the response, and loops for keep-alive. Protocol errors get the JSON error
+// shape and a close. Deadlines use one lazily re-armed timer per connection so that the
+// common keep-alive loop re-arms nothing.
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <ctime>
+
+#include "http/server_core.h"
+
+namespace sy::http::internal {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+Method to_method(bhttp::verb v) {
+  switch (v) {
+    case bhttp::verb::get:
+      return Method::kGet;
+    case bhttp::verb::head:
+      return Method::kHead;
+    case bhttp::verb::post:
+      return Method::kPost;
+    case bhttp::verb::put:
+      return Method::kPut;
+    case bhttp::verb::patch:
+      return Method::kPatch;
+    case bhttp::verb::delete_:
+      return Method::kDelete;
+    case bhttp::verb::options:
+      return Method::kOptions;
+    default:
+      return Method::kOther;
+  }
+}
+
+// The Date header, formatted once per second per thread.
+std::string_view http_date_now() {
+  thread_local std::time_t cached_second = 0;
+  thread_local char buf[40];
+  std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    cached_second = now;
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  }
+  return buf;
+}
+
+bool is_safe_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Beast 1.74 uses boost::string_view; convert at the boundary.
+std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
+beast::string_view bsv(std::string_view s) { return {s.data(), s.size()}; }
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+}  // namespace
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Worker& worker, tcp::socket socket)
+      : worker_(worker), core_(worker.core), socket_(std::move(socket)), timer_(worker.ioc) {
+    ++*core_.open_connections;
+    worker_.connections.insert(this);
+    beast::error_code ec;
+    auto ep = socket_.remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string();
+    socket_.set_option(tcp::no_delay(true), ec);
+  }
+  ~Connection() {
+    worker_.connections.erase(this);
+    --*core_.open_connections;
+  }
+
+  void start() { read_header(); }
+
+  // Graceful stop: a connection waiting for a new request is closed now.
+  void close_if_idle() {
+    if (phase_ == Phase::kHeader && buffer_.size() == 0 && !(parser_ && parser_->got_some())) {
+      close();
+    }
+  }
+
+ private:
+  enum class Phase { kHeader, kBody, kHandling, kWriting, kDraining, kClosed };
+
+  void read_header() {
+    if (core_.stopping) return close();
+    phase_ = Phase::kHeader;
+    timed_out_ = false;
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(core_.options.max_header_bytes));
+    parser_->body_limit(core_.options.max_body_bytes);
+    set_deadline(Clock::now() + core_.options.header_timeout);
+    bhttp::async_read_header(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read_error(ec);
+    request_start_ = Clock::now();
+    if (parser_->is_done()) return handle();
+    phase_ = Phase::kBody;
+    set_deadline(request_start_ + core_.options.request_timeout);
+    auto expect = parser_->get()[bhttp::field::expect];
+    if (iequals(sv(expect), "100-continue")) {
+      asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
+                        [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                          if (wec) return self->close();
+                          self->read_body();
+                        });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    bhttp::async_read(socket_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->on_read_error(ec);
+                        self->handle();
+                      });
+  }
+
+  void on_read_error(beast::error_code ec) {
+    if (phase_ == Phase::kClosed) return;
+    if (timed_out_) {
+      bool started = buffer_.size() > 0 || (parser_ && parser_->got_some());
+      if (!started) return close();
+      return send_error(make_error(ErrorKind::kInvalidInput, "request_timeout",
+                                   "the request was not received in time"));
+    }
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+        ec.category() != bhttp::make_error_code(bhttp::error::bad_target).category()) {
+      return close();  // the peer went away (or a socket error): nobody to answer
+    }
+    if (ec == bhttp::error::body_limit) {
+      return send_error(make_error(
+          ErrorKind::kTooLarge, "payload_too_large",
+          "the request body exceeds " + std::to_string(core_.options.max_body_bytes) + " bytes"));
+    }
+    if (ec == bhttp::error::header_limit) {
+      return send_error(make_error(ErrorKind::kInvalidInput, "request_header_fields_too_large",
+                                   "the request header is too large"));
+    }
+    send_error(make_error(ErrorKind::kInvalidInput, "bad_request",
+                          "malformed HTTP request: " + ec.message()));
+  }
+
+  // Answers a request that could not be read and closes the connection afterwards.
+  void send_error(const Error& e) {
+    Request req;
+    req.request_id = core_.next_request_id();
+    req.remote_address = remote_;
+    Response r = Response::error(e);
+    worker_.record(req, r.status, Clock::duration::zero());
+    write(std::move(r), req, /*keep_alive=*/false, /*head=*/false, 11);
+  }
+
+  void handle() {
+    phase_ = Phase::kHandling;
+    auto& hreq = parser_->get();
+    Request req;
+    req.method = to_method(hreq.method());
+    req.method_text = std::string(sv(hreq.method_string()));
+    req.keep_alive = hreq.keep_alive();
+    req.remote_address = remote_;
+    req.headers.reserve(std::distance(hreq.begin(), hreq.end()));
+    for (const auto& f : hreq) {
+      req.headers.add(std::string(sv(f.name_string())), std::string(sv(f.value())));
+      if (f.name() == bhttp::field::cookie) parse_cookie_header(sv(f.value()), req.cookies);
+    }
+    auto incoming_id = hreq["X-Request-Id"];
+    req.request_id = is_safe_request_id(sv(incoming_id)) ? std::string(sv(incoming_id))
+                                                         : core_.next_request_id();
+    req.body = std::move(hreq.body());
+    unsigned version = hreq.version();
+    Response res;
+    if (!parse_target(sv(hreq.target()), req)) {
+      res = Response::error(ErrorKind::kInvalidInput, "invalid_target",
+                            "the request target is malformed");
+    } else {
+      res = core_.handle(req);
+    }
+    worker_.record(req, res.status, Clock::now() - request_start_);
+    bool keep_alive = req.keep_alive && !core_.stopping;
+    write(std::move(res), req, keep_alive, req.method == Method::kHead, version);
+  }
+
+  void write(Response res, const Request& req, bool keep_alive, bool head, unsigned version) {
+    phase_ = Phase::kWriting;
+    response_.emplace();
+    auto& out = *response_;
+    out.version(version == 10 ? 10 : 11);
+    out.result(static_cast<unsigned>(res.status));
+    out.set(bhttp::field::date, bsv(http_date_now()));
+    if (!res.content_type.empty()) out.set(bhttp::field::content_type, bsv(res.content_type));
+    bool has_cache_control = false;
+    for (auto& [name, value] : res.headers) {
+      has_cache_control |= iequals(name, "Cache-Control");
+      out.insert(bsv(name), bsv(value));
+    }
+    if (!has_cache_control) out.set(bhttp::field::cache_control, "no-store");
+    out.set("X-Content-Type-Options", "nosniff");
+    out.set("X-Frame-Options", "DENY");
+    out.set("Referrer-Policy", "same-origin");
+    if (!req.request_id.empty()) out.set("X-Request-Id", bsv(req.request_id));
+    out.keep_alive(keep_alive);
+    close_after_write_ = !keep_alive;
+    bool bodiless = res.status == 204 || res.status == 304 || res.status < 200;
+    if (!bodiless) out.content_length(res.body.size());
+    if (!head && !bodiless) out.body() = std::move(res.body);
+    serializer_.emplace(out);
+    set_deadline(Clock::now() + core_.options.request_timeout);
+    bhttp::async_write(
+        socket_, *serializer_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+  }
+
+  void on_write(beast::error_code ec) {
+    serializer_.reset();
+    response_.reset();
+    if (ec) return close();
+    if (close_after_write_) return linger_close();
+    read_header();
+  }
+
+  // Half-closes and reads what the client still sends for a moment, so that unread request
+  // bytes do not make the kernel reset the connection before the client has read our answer.
+  void linger_close() {
+    phase_ = Phase::kDraining;
+    beast::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return close();
+    set_deadline(Clock::now() + std::chrono::seconds(1));
+    drain();
+  }
+
+  void drain() {
+    socket_.async_read_some(asio::buffer(drain_buf_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close();
+                              self->drain();
+                            });
+  }
+
+  void close() {
+    if (phase_ == Phase::kClosed) return;
+    phase_ = Phase::kClosed;
+    beast::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+    timer_.cancel();
+  }
+
+  // One timer; moving the deadline later only updates deadline_, and the timer re-arms itself
+  // when it fires early.
+  void set_deadline(Clock::time_point deadline) {
+    deadline_ = deadline;
+    if (timer_armed_ && timer_.expiry() <= deadline) return;
+    arm_timer(deadline);
+  }
+
+  void arm_timer(Clock::time_point at) {
+    timer_armed_ = true;
+    timer_.expires_at(at);
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;  // cancelled or re-armed: the newer wait is in charge
+      self->on_timer();
+    });
+  }
+
+  void on_timer() {
+    timer_armed_ = false;
+    if (phase_ == Phase::kClosed || phase_ == Phase::kHandling) return;
+    if (Clock::now() < deadline_) return arm_timer(deadline_);
+    if (phase_ == Phase::kHeader || phase_ == Phase::kBody) {
+      timed_out_ = true;
+      beast::error_code ec;
+      socket_.cancel(ec);  // the read completes with operation_aborted and answers 408
+      return;
+    }
+    close();  // writing to or draining a peer that does not read
+  }
+
+  Worker& worker_;
+  ServerCore& core_;
+  tcp::socket socket_;
+  asio::steady_timer timer_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<bhttp::string_body>> response_;
+  std::optional<bhttp::response_serializer<bhttp::string_body>> serializer_;
+  std::string remote_;
+  Phase phase_ = Phase::kHeader;
+  Clock::time_point request_start_{};
+  Clock::time_point deadline_{};
+  bool timer_armed_ = false;
+  bool timed_out_ = false;
+  bool close_after_write_ = false;
+  std::array<char, 4096> drain_buf_{};
+};
+
+void start_connection(Worker& worker, tcp::socket socket) {
+  std::make_shared<Connection>(worker, std::move(socket))->start();
+}
+
+void close_idle_connections(Worker& worker) {
+  // Copy: closing may destroy connections, which erase themselves from the set.
+  std::vector<std::shared_ptr<Connection>> conns;
+  for (Connection* c : worker.connections) {
+    if (auto p = c->weak_from_this().lock()) conns.push_back(std::move(p));
+  }
+  for (auto& c : conns) c->close_if_idle();
+}
+
+void reject_connection(tcp::socket socket) {
+  static const std::string kBusy = [] {
+    std::string body =
+        R"({"error":{"code":"service_unavailable","message":"too many connections, retry later"}})";
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+           "Retry-After: " +
+           std::to_string(kRetryAfterSeconds) +
+           "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+           body;
+  }();
+  auto sock = std::make_shared<tcp::socket>(std::move(socket));
+  asio::async_write(*sock, asio::buffer(kBusy.data(), kBusy.size()),
+                    [sock](beast::error_code, std::size_t) {
+                      beast::error_code ec;
+                      sock->shutdown(tcp::socket::shutdown_both, ec);
+                      sock->close(ec);
+                    });
+}
+
+}  // namespace sy::http::internal

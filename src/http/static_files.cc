@@ -1,0 +1,154 @@
+// Static files for the web UI, with the SPA fallback and the placeholder page.
+#include "http/static_files.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+namespace sy::http::internal {
+
+namespace fs = std::filesystem;
+
+const char* const kPageCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:; "
+    "media-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'";
+
+namespace {
+
+constexpr const char* kPlaceholder = R"(<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Switchyard</title>
+<style>
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 0;
+       display: flex; min-height: 100vh; align-items: center; justify-content: center;
+       background: #f4f6f9; color: #1f2d3d; }
+main { text-align: center; }
+h1 { font-weight: 500; }
+a { color: #1f6fd1; }
+</style>
+</head>
+<body>
+<main>
+<h1>Switchyard 坐席工作台即将上线</h1>
+<p>The agent desktop is coming soon. The API is available now:
+<a href="/api/v1/openapi.json">/api/v1/openapi.json</a></p>
+</main>
+</body>
+</html>
+)";
+
+std::string http_date(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+bool has_dot_segment(std::string_view path) {
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view seg = path.substr(start, end - start);
+    if (seg == ".." || seg == ".") return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+bool last_segment_has_extension(std::string_view path) {
+  std::string_view last = path.substr(path.rfind('/') + 1);
+  return last.find('.') != std::string_view::npos;
+}
+
+Response not_found(const Request& req) {
+  return Response::error(ErrorKind::kNotFound, "not_found", "no file at " + req.path);
+}
+
+}  // namespace
+
+StaticFiles::StaticFiles(std::string web_root) {
+  std::error_code ec;
+  fs::path root = fs::canonical(web_root, ec);
+  if (!ec && fs::is_directory(root, ec)) root_ = root;
+}
+
+Response StaticFiles::serve(const Request& req) const {
+  const std::string& path = req.path;
+  if (path.empty() || path.front() != '/' || path.find('\\') != std::string::npos ||
+      has_dot_segment(path)) {
+    return Response::error(ErrorKind::kInvalidInput, "invalid_path",
+                           "the path must not contain '.', '..' or '\\' segments");
+  }
+  if (root_.empty()) return fallback(req);
+  fs::path file = root_ / fs::path(path.substr(1));
+  if (path.back() == '/') file /= "index.html";
+  std::error_code ec;
+  fs::path real = fs::canonical(file, ec);
+  if (!ec && fs::is_directory(real, ec)) {
+    real = fs::canonical(real / "index.html", ec);
+  }
+  if (ec || !fs::is_regular_file(real, ec)) return fallback(req);
+  // Symbolic links inside the root must not lead outside it.
+  const std::string& root_text = root_.native();
+  const std::string& real_text = real.native();
+  if (real_text.size() <= root_text.size() || real_text.compare(0, root_text.size(), root_text) ||
+      real_text[root_text.size()] != '/') {
+    return not_found(req);
+  }
+  return serve_file(req, real);
+}
+
+Response StaticFiles::fallback(const Request& req) const {
+  // Missing assets are 404; anything that looks like a page route gets the app (SPA).
+  if (last_segment_has_extension(req.path) && req.path != "/index.html") return not_found(req);
+  if (!root_.empty()) {
+    std::error_code ec;
+    fs::path index = root_ / "index.html";
+    if (fs::is_regular_file(index, ec)) return serve_file(req, index);
+  }
+  Response r = Response::text(200, kPlaceholder, "text/html; charset=utf-8");
+  r.headers.add("Cache-Control", "no-cache");
+  r.headers.add("Content-Security-Policy", kPageCsp);
+  return r;
+}
+
+Response StaticFiles::serve_file(const Request& req, const fs::path& file) const {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) return not_found(req);
+  char etag[64];
+  std::snprintf(etag, sizeof etag, "\"%llx-%llx\"", static_cast<unsigned long long>(st.st_size),
+                static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ULL +
+                    static_cast<unsigned long long>(st.st_mtim.tv_nsec));
+  Response r;
+  std::string rel = file.native().substr(root_.native().size());
+  r.headers.add("Cache-Control",
+                rel.rfind("/assets/", 0) == 0 ? "public, max-age=31536000, immutable" : "no-cache");
+  r.headers.add("ETag", etag);
+  r.headers.add("Last-Modified", http_date(st.st_mtim.tv_sec));
+  r.headers.add("Content-Security-Policy", kPageCsp);
+  auto inm = req.headers.get("If-None-Match");
+  if (inm && (inm->find(etag) != std::string_view::npos || *inm == "*")) {
+    r.status = 304;
+    return r;
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return not_found(req);
+  std::ostringstream data;
+  data << in.rdbuf();
+  r.status = 200;
+  r.body = std::move(data).str();
+  r.content_type = std::string(content_type_for_path(file.native()));
+  return r;
+}
+
+}  // namespace sy::http::internal
