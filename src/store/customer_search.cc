@@ -1,0 +1,82 @@
+// Customer search for the admin screens: filters combined into one parameterised WHERE, with a
+// total count for paging. Each filter is written so an index can drive it (region range,
+// name prefix range, phone and account number lookups, the partial arrears index).
+#include "store/customer_repository.h"
+#include "store/row_codecs.h"
+#include "store/sql_support.h"
+
+namespace sy::store {
+namespace {
+
+// Strings starting with `prefix` sort (bytewise, as SQLite's BINARY collation does) between the
+// prefix and the prefix followed by the highest code point.
+std::string prefix_upper_bound(const std::string& prefix) { return prefix + "\xF4\x8F\xBF\xBF"; }
+
+void add_name_filter(sql::Filter& f, Dialect dialect, const std::string& prefix) {
+  if (dialect == Dialect::kSqlite) {
+    // A range on the customers_name index; LIKE would scan on SQLite.
+    std::string lo = f.param(Value{prefix});
+    std::string hi = f.param(Value{prefix_upper_bound(prefix)});
+    f.where("c.name >= " + lo + " AND c.name < " + hi);
+  } else {
+    // PostgreSQL collations do not sort bytewise, so the range could miss names: use LIKE.
+    f.where("c.name LIKE " + f.param(Value{sql::like_prefix(prefix)}) + " ESCAPE '\\'");
+  }
+}
+
+Status build_filter(sql::Filter& f, Dialect dialect, const CustomerFilter& filter) {
+  f.scope("c.region_code", RegionScope(filter.scope));
+  if (!filter.region_code.empty()) f.scope("c.region_code", RegionScope(filter.region_code));
+  if (!filter.name_prefix.empty()) add_name_filter(f, dialect, filter.name_prefix);
+  if (!filter.phone.empty()) {
+    auto phone = normalize_phone(filter.phone);
+    if (!phone.ok()) return phone.error();
+    f.where("c.id IN (SELECT customer_id FROM customer_phones WHERE phone = " +
+            f.param(Value{*phone}) + ")");
+  }
+  if (!filter.account_no.empty()) {
+    f.where("c.id IN (SELECT customer_id FROM accounts WHERE account_no = " +
+            f.param(Value{filter.account_no}) + ")");
+  }
+  if (filter.has_arrears) {
+    std::string exists =
+        "EXISTS (SELECT 1 FROM accounts a WHERE a.customer_id = c.id AND a.arrears_fen > 0)";
+    f.where(*filter.has_arrears ? exists : "NOT " + exists);
+  }
+  if (filter.vip_min) f.where("c.vip_level >= " + f.param(Value{std::int64_t{*filter.vip_min}}));
+  if (!filter.kind.empty()) f.where("c.kind = " + f.param(Value{filter.kind}));
+  if (filter.vulnerable) f.where("c.vulnerable = " + f.param(sql::flag(*filter.vulnerable)));
+  return ok_status();
+}
+
+}  // namespace
+
+Result<PageResult<Customer>> CustomerRepository::search(const CustomerFilter& filter,
+                                                        const PageRequest& page) {
+  SY_TRY(check_page(page));
+  PageResult<Customer> out;
+  out.page = page.page;
+  out.page_size = page.page_size;
+  Status st = db_.read([&](Connection& conn) -> Status {
+    sql::Filter f;
+    SY_TRY(build_filter(f, conn.dialect(), filter));
+    auto total = sql::count(conn, "SELECT COUNT(*) FROM customers c" + f.where_sql(), f.params());
+    if (!total.ok()) return total.error();
+    out.total = *total;
+    if (out.total <= static_cast<std::int64_t>(page.page - 1) * page.page_size) {
+      return ok_status();  // past the last page: nothing to fetch
+    }
+    std::string where = f.where_sql();
+    std::string limit = f.limit_offset(page);
+    auto rows = conn.query(std::string("SELECT ") + codec::kCustomerColumns + " FROM customers c" +
+                               where + " ORDER BY c.id" + limit,
+                           f.params());
+    if (!rows.ok()) return rows.error();
+    for (const Row& row : *rows) out.items.push_back(codec::customer_from_row(row));
+    return ok_status();
+  });
+  if (!st.ok()) return st.error();
+  return out;
+}
+
+}  // namespace sy::store

@@ -1,0 +1,188 @@
+// Regions: SQL for the region tree (see region_repository.h).
+#include "store/region_repository.h"
+
+#include <cctype>
+
+#include "store/region_scope.h"
+#include "store/row_codecs.h"
+#include "store/sql_support.h"
+
+namespace sy::store {
+namespace {
+
+const std::string kSelect = std::string("SELECT ") + codec::kRegionColumns + " FROM regions r";
+
+Status check_area_class(const std::string& area_class) {
+  if (area_class == "urban" || area_class == "rural" || area_class == "remote") return ok_status();
+  return sql::invalid("invalid_area_class", "area_class must be urban, rural or remote",
+                      "area_class");
+}
+
+Status check_region(const Region& r) {
+  bool ok = !r.code.empty() && r.code.size() <= 32;
+  for (char c : r.code) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-');
+  if (!ok) {
+    return sql::invalid("invalid_region_code", "code must be 1 to 32 letters, digits or '-'",
+                        "code");
+  }
+  if (r.name.empty()) return sql::invalid("invalid_name", "name is required", "name");
+  return check_area_class(r.area_class);
+}
+
+Result<std::optional<Region>> load(Connection& conn, const std::string& code) {
+  Value p[] = {Value{code}};
+  auto row = conn.query_one(kSelect + " WHERE r.code = $1", p);
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<Region>();
+  return std::optional<Region>(codec::region_from_row(**row));
+}
+
+Result<std::vector<Region>> rows_to_regions(Result<std::vector<Row>> rows) {
+  if (!rows.ok()) return rows.error();
+  std::vector<Region> out;
+  out.reserve(rows->size());
+  for (const Row& row : *rows) out.push_back(codec::region_from_row(row));
+  return out;
+}
+
+Error region_not_found(const std::string& code) {
+  return sql::not_found("region_not_found", "no region " + code, "code");
+}
+
+}  // namespace
+
+Result<std::vector<Region>> RegionRepository::list_all() {
+  Result<std::vector<Region>> out = std::vector<Region>{};
+  Status st = db_.read([&](Connection& conn) -> Status {
+    out = rows_to_regions(conn.query(kSelect + " ORDER BY r.code"));
+    return out.ok() ? ok_status() : Status(out.error());
+  });
+  if (!st.ok()) return st.error();
+  return out;
+}
+
+Result<std::vector<Region>> RegionRepository::list_children(const std::string& parent_code) {
+  Result<std::vector<Region>> out = std::vector<Region>{};
+  Status st = db_.read([&](Connection& conn) -> Status {
+    if (parent_code.empty()) {
+      out = rows_to_regions(conn.query(kSelect + " WHERE r.parent_code IS NULL ORDER BY r.code"));
+    } else {
+      Value p[] = {Value{parent_code}};
+      out = rows_to_regions(conn.query(kSelect + " WHERE r.parent_code = $1 ORDER BY r.code", p));
+    }
+    return out.ok() ? ok_status() : Status(out.error());
+  });
+  if (!st.ok()) return st.error();
+  return out;
+}
+
+Result<std::vector<Region>> RegionRepository::list_subtree(const std::string& code) {
+  Result<std::vector<Region>> out = std::vector<Region>{};
+  Status st = db_.read([&](Connection& conn) -> Status {
+    auto self = load(conn, code);
+    if (!self.ok()) return self.error();
+    if (!*self) return region_not_found(code);
+    RegionScope scope(code);
+    Value p[] = {Value{scope.lo()}, Value{scope.hi()}};
+    out = rows_to_regions(
+        conn.query(kSelect + " WHERE r.code >= $1 AND r.code < $2 ORDER BY r.code", p));
+    return out.ok() ? ok_status() : Status(out.error());
+  });
+  if (!st.ok()) return st.error();
+  return out;
+}
+
+Result<Region> RegionRepository::get(const std::string& code) {
+  std::optional<Region> out;
+  Status st = db_.read([&](Connection& conn) -> Status {
+    auto r = load(conn, code);
+    if (!r.ok()) return r.error();
+    if (!*r) return region_not_found(code);
+    out = std::move(**r);
+    return ok_status();
+  });
+  if (!st.ok()) return st.error();
+  return std::move(*out);
+}
+
+Result<Region> RegionRepository::create(const Region& region) {
+  SY_TRY(check_region(region));
+  Status st = db_.write([&](Connection& conn) -> Status {
+    auto existing = load(conn, region.code);
+    if (!existing.ok()) return existing.error();
+    if (*existing) return sql::conflict("region_code_taken", "region code is taken", "code");
+    if (region.parent_code) {
+      auto parent = load(conn, *region.parent_code);
+      if (!parent.ok()) return parent.error();
+      if (!*parent) {
+        return sql::not_found("parent_not_found", "no region " + *region.parent_code,
+                              "parent_code");
+      }
+    }
+    Value p[] = {Value{region.code},       text_or_null(region.parent_code),
+                 Value{region.name},       Value{std::string(to_string(region.level))},
+                 Value{region.area_class}, Value{region.centre}};
+    auto r = conn.exec(
+        "INSERT INTO regions (code, parent_code, name, level, area_class, centre) "
+        "VALUES ($1, $2, $3, $4, $5, $6)",
+        p);
+    if (!r.ok()) return r.error();
+    return ok_status();
+  });
+  if (!st.ok()) return st.error();
+  return get(region.code);
+}
+
+Result<Region> RegionRepository::update(const std::string& code, const RegionUpdate& update) {
+  if (update.name && update.name->empty()) {
+    return sql::invalid("invalid_name", "name is required", "name");
+  }
+  if (update.area_class) SY_TRY(check_area_class(*update.area_class));
+  Status st = db_.write([&](Connection& conn) -> Status {
+    auto current = load(conn, code);
+    if (!current.ok()) return current.error();
+    if (!*current) return region_not_found(code);
+    Region r = std::move(**current);
+    if (update.name) r.name = *update.name;
+    if (update.area_class) r.area_class = *update.area_class;
+    if (update.centre) r.centre = *update.centre;
+    Value p[] = {Value{r.name}, Value{r.area_class}, Value{r.centre}, Value{code}};
+    auto res =
+        conn.exec("UPDATE regions SET name = $1, area_class = $2, centre = $3 WHERE code = $4", p);
+    if (!res.ok()) return res.error();
+    return ok_status();
+  });
+  if (!st.ok()) return st.error();
+  return get(code);
+}
+
+Status RegionRepository::remove(const std::string& code) {
+  return db_.write([&](Connection& conn) -> Status {
+    auto current = load(conn, code);
+    if (!current.ok()) return current.error();
+    if (!*current) return region_not_found(code);
+    // Each reference is an indexed probe (LIMIT 1), so this stays cheap at 10M customers.
+    static const char* const kUses[] = {
+        "SELECT 1 FROM regions WHERE parent_code = $1 LIMIT 1",
+        "SELECT 1 FROM customers WHERE region_code = $1 LIMIT 1",
+        "SELECT 1 FROM accounts WHERE region_code = $1 LIMIT 1",
+        "SELECT 1 FROM users WHERE region_code = $1 LIMIT 1",
+        "SELECT 1 FROM outage_areas WHERE region_code = $1 LIMIT 1",
+    };
+    Value p[] = {Value{code}};
+    for (const char* q : kUses) {
+      auto used = sql::exists(conn, q, p);
+      if (!used.ok()) return used.error();
+      if (*used) {
+        return sql::conflict("region_in_use", "region " + code +
+                                                  " is still used by sub-regions, customers, "
+                                                  "accounts, users or outages");
+      }
+    }
+    auto r = conn.exec("DELETE FROM regions WHERE code = $1", p);
+    if (!r.ok()) return r.error();
+    return ok_status();
+  });
+}
+
+}  // namespace sy::store

@@ -1,0 +1,70 @@
+// Private helpers shared by the repositories: numbered placeholders for filters built from
+// optional parts, time and NULL conversions, and the common error values. Not for use outside
+// src/store.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "store/db.h"
+#include "store/records.h"
+#include "store/region_scope.h"
+
+namespace sy::store::sql {
+
+// Collects WHERE clauses and their values; param() returns the next "$n" placeholder, so a
+// clause never embeds input text.
+class Filter {
+ public:
+  std::string param(Value v);
+  void where(std::string clause) { clauses_.push_back(std::move(clause)); }
+  // column >= lo AND column < hi for a scope; nothing when the scope is unrestricted.
+  void scope(std::string_view column, const RegionScope& scope);
+
+  std::string where_sql() const;  // "" or " WHERE a AND b ..."
+  const std::vector<Value>& params() const { return params_; }
+  // Appends LIMIT/OFFSET placeholders for a page; returns " LIMIT $n OFFSET $m".
+  std::string limit_offset(const PageRequest& page);
+
+ private:
+  std::vector<std::string> clauses_;
+  std::vector<Value> params_;
+};
+
+inline Value ms(TimePoint t) { return Value{to_unix_ms(t)}; }
+inline Value opt_ms(const std::optional<TimePoint>& t) {
+  return t ? Value{to_unix_ms(*t)} : Value{};
+}
+inline Value flag(bool b) { return Value{std::int64_t{b ? 1 : 0}}; }
+inline Value int_value(std::int64_t v) { return Value{v}; }
+inline TimePoint time_at(const Row& row, std::size_t i) { return from_unix_ms(row.i64(i)); }
+inline std::optional<TimePoint> opt_time_at(const Row& row, std::size_t i) {
+  auto v = row.opt_i64(i);
+  return v ? std::optional<TimePoint>(from_unix_ms(*v)) : std::nullopt;
+}
+
+// LIKE pattern matching `text` anywhere, with %, _ and \ escaped (use ESCAPE '\').
+std::string like_contains(std::string_view text);
+// LIKE pattern matching values that start with `text`.
+std::string like_prefix(std::string_view text);
+
+Error not_found(std::string code, std::string what, std::string field = {});
+Error invalid(std::string code, std::string message, std::string field = {});
+Error conflict(std::string code, std::string message, std::string field = {});
+
+// Rows counted by a "SELECT COUNT(*) ..." query.
+Result<std::int64_t> count(Connection& conn, std::string_view sql, std::span<const Value> params);
+
+// True when a row exists for a "SELECT 1 FROM ... WHERE ..." query.
+Result<bool> exists(Connection& conn, std::string_view sql, std::span<const Value> params);
+
+// True when the error is a unique-constraint failure whose message names `needle` (a column
+// or constraint name); repositories check first, this catches what races past the check.
+bool is_unique_violation(const Error& e, std::string_view needle);
+
+}  // namespace sy::store::sql
