@@ -187,9 +187,8 @@ void Engine::State::fire_rules(std::uint32_t slot, TimePoint now) {
     c.stage |= kStageOverflow;
     if (!r.overflow_centre.empty()) {
       note(Rule::kOverflowCentre, r.overflow_after_s, c.queue);
-      notices.push_back(
-          Notice{Notice::Kind::kOverflowCentre, id_of(slot), kNoAgent, c.external_id,
-                 r.overflow_centre});
+      notices.push_back(Notice{Notice::Kind::kOverflowCentre, id_of(slot), kNoAgent, c.external_id,
+                               r.overflow_centre});
       remove_contact(slot);
       return;
     }
@@ -200,7 +199,10 @@ void Engine::State::fire_rules(std::uint32_t slot, TimePoint now) {
     bool callback = r.max_wait_action == MaxWaitAction::kCallback;
     note(callback ? Rule::kCallbackOffer : Rule::kVoicemail, r.max_wait_s, c.queue);
     notices.push_back(Notice{callback ? Notice::Kind::kCallbackOffered : Notice::Kind::kVoicemail,
-                             id_of(slot), kNoAgent, c.external_id, {}});
+                             id_of(slot),
+                             kNoAgent,
+                             c.external_id,
+                             {}});
     if (!callback) {
       remove_contact(slot);
       return;
@@ -218,8 +220,8 @@ void Engine::State::fire_rules(std::uint32_t slot, TimePoint now) {
 
 void Engine::State::requeue(std::uint32_t slot, TimePoint now, Rule why) {
   ContactRec& c = contacts[slot];
-  c.trail.push_back(Decision{now, DecisionKind::kRequeued, why, Strategy::kLongestIdle, c.queue,
-                             c.agent, 0, 0});
+  c.trail.push_back(
+      Decision{now, DecisionKind::kRequeued, why, Strategy::kLongestIdle, c.queue, c.agent, 0, 0});
   c.st = ContactState::kWaiting;
   c.agent = kNoAgent;
   ++queues[c.queue].waiting;
@@ -270,8 +272,8 @@ void Engine::State::fire_timer(const Timer& t, TimePoint now) {
         a.presence = cfg.after_no_answer;
         a.break_reason = cfg.after_no_answer == AgentState::kBreak ? cfg.no_answer_reason : "";
         mark_agent(agent);
-        notices.push_back(Notice{Notice::Kind::kReservationTimeout, id_of(t.slot), agent,
-                                 c.external_id, {}});
+        notices.push_back(
+            Notice{Notice::Kind::kReservationTimeout, id_of(t.slot), agent, c.external_id, {}});
         c.skip_agent = agent;
         skipped.push_back(t.slot);
         requeue(t.slot, now, Rule::kReservationTimeout);

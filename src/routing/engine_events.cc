@@ -26,8 +26,8 @@ Error conflict(std::string message) {
 Result<ArrivalResult> Engine::on_arrival(const ContactSpec& spec, TimePoint now) {
   State& s = *s_;
   if (spec.queue >= s.queues.size()) return invalid("unknown_queue", "no such queue", "queue");
-  const std::vector<SkillLevel>& skills = spec.skills.empty() ? s.queues[spec.queue].skills
-                                                              : spec.skills;
+  const std::vector<SkillLevel>& skills =
+      spec.skills.empty() ? s.queues[spec.queue].skills : spec.skills;
   if (skills.size() > kMaxRequiredSkills)
     return invalid("too_many_skills", "at most 4 required skills", "skills");
   for (const auto& sk : skills)
@@ -61,8 +61,10 @@ Result<ArrivalResult> Engine::on_arrival(const ContactSpec& spec, TimePoint now)
       s.region_count[region] >= s.region_cap[region]) {
     ArrivalResult r;
     r.region_capped = true;
-    r.reason = Decision{now, DecisionKind::kRejectedRegion, Rule::kNone, Strategy::kLongestIdle,
-                        spec.queue, kNoAgent, 0, s.region_cap[region]};
+    r.reason = Decision{now,         DecisionKind::kRejectedRegion,
+                        Rule::kNone, Strategy::kLongestIdle,
+                        spec.queue,  kNoAgent,
+                        0,           s.region_cap[region]};
     return r;
   }
 
@@ -106,8 +108,8 @@ Result<ArrivalResult> Engine::on_arrival(const ContactSpec& spec, TimePoint now)
   if (spec.customer_id != 0) {
     auto [it, added] = s.last_seen_us.emplace(spec.customer_id, us(now));
     if (!added) {
-      repeat = repeat || (spec.open_matter &&
-                          us(now) - it->second <= s.cfg.repeat_window_days * kDayUs);
+      repeat =
+          repeat || (spec.open_matter && us(now) - it->second <= s.cfg.repeat_window_days * kDayUs);
       it->second = us(now);
     }
   }
@@ -116,16 +118,18 @@ Result<ArrivalResult> Engine::on_arrival(const ContactSpec& spec, TimePoint now)
   boost(spec.vulnerable, s.cfg.vulnerable_boost, Rule::kVulnerableBoost);
   c.priority = std::clamp(priority, 0, 9);
   c.cls = s.class_for(c);
-  Decision queued{now, DecisionKind::kQueued, Rule::kNone, s.cfg.queues[c.queue].strategy,
-                  c.queue, kNoAgent, 0, c.priority};
+  Decision queued{now,         DecisionKind::kQueued,
+                  Rule::kNone, s.cfg.queues[c.queue].strategy,
+                  c.queue,     kNoAgent,
+                  0,           c.priority};
   c.trail.push_back(queued);
   ++s.queues[c.queue].waiting;
   ++s.waiting_total;
 
   const QueueConfig& qc = s.cfg.queues[c.queue];
-  int preferred_wait_s = qc.preferred_timeout_s > 0 ? qc.preferred_timeout_s
+  int preferred_wait_s = qc.preferred_timeout_s > 0                 ? qc.preferred_timeout_s
                          : qc.strategy == Strategy::kPreferredAgent ? 30
-                                                                     : 0;
+                                                                    : 0;
   if (c.preferred != kNoAgent && preferred_wait_s > 0 &&
       s.agents[c.preferred].presence != AgentState::kOffline) {
     // Wait for the preferred agent (they see it first when free) until the time-out.

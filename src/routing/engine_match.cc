@@ -92,7 +92,12 @@ void Engine::State::offer(std::uint32_t slot, AgentId id, TimePoint now, Strateg
   add_load(id, capacity_channel(c.channel), us(now), true);
   mark_agent(id);
   if (rule == Rule::kNone) rule = strongest_rule(c.stage);
-  Decision d{now, DecisionKind::kOffered, rule, strategy, c.queue, id, candidates, 0};
+  const QueueRules& rules = cfg.queues[c.queue].rules;
+  int after_s = rule == Rule::kOverflowQueue  ? rules.overflow_after_s
+                : rule == Rule::kBackupGroups ? rules.backup_after_s
+                : rule == Rule::kRelaxSkills  ? rules.relax_after_s
+                                              : 0;
+  Decision d{now, DecisionKind::kOffered, rule, strategy, c.queue, id, candidates, after_s};
   c.trail.push_back(d);
   TimePoint deadline = now + cfg.reservation_timeout;
   if (cfg.reservation_timeout.count() > 0) {

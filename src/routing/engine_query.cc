@@ -70,10 +70,8 @@ std::string rule_text(const Engine::State& s, const Decision& d) {
       o << "add backup groups after " << d.value << " s";
       break;
     case Rule::kOverflowQueue:
-      o << "overflow";
-      if (d.kind == DecisionKind::kRuleFired) o << " after " << d.value << " s";
-      o << " to queue " << queue(d.kind == DecisionKind::kRuleFired ? d.queue
-                                     : s.queues[d.queue].overflow_queue);
+      o << "overflow after " << d.value << " s to queue "
+        << queue(d.kind == DecisionKind::kRuleFired ? d.queue : s.queues[d.queue].overflow_queue);
       break;
     case Rule::kOverflowCentre:
       o << "overflow after " << d.value << " s to centre "
@@ -137,8 +135,8 @@ std::string Engine::explain(const Decision& d) const {
         << to_string(d.strategy) << ")";
       break;
     case DecisionKind::kOffered:
-      o << "offered to agent " << agent(d.agent) << " by " << to_string(d.strategy)
-        << " in queue " << queue(d.queue) << " (" << d.candidates << " candidates considered)";
+      o << "offered to agent " << agent(d.agent) << " by " << to_string(d.strategy) << " in queue "
+        << queue(d.queue) << " (" << d.candidates << " candidates considered)";
       if (d.rule != Rule::kNone) o << " under rule: " << rule_text(s, d);
       break;
     case DecisionKind::kRuleFired:

@@ -76,7 +76,7 @@ struct Requirement {
   std::uint8_t skill_count = 0;
   std::uint64_t group_mask = 0;  // 0 = any group
   bool match_region = false;
-  QueueId queue = kNoQueue;      // whose strategy picks the agent
+  QueueId queue = kNoQueue;  // whose strategy picks the agent
   Order order = Order::kIdle;
   std::uint16_t index_skill = 0;  // first required skill, or the "any skill" slot
 };

@@ -35,7 +35,8 @@ enum class Strategy : std::uint8_t {
   kLeastOccupied,   // the agent with the least busy time today (ties: longest idle)
   kBestSkill,       // the highest level in the contact's first required skill (ties: longest idle)
   kRoundRobin,      // agents in a fixed circle by id, starting after the last one offered
-  kPreferredAgent,  // the contact's preferred (last) agent while the time-out runs, then longest idle
+  kPreferredAgent,  // the contact's preferred (last) agent while the time-out runs, then longest
+                    // idle
 };
 
 // A required or held skill: skill id and level 1..10.
@@ -49,32 +50,32 @@ enum class MaxWaitAction : std::uint8_t { kNone, kCallback, kVoicemail };
 
 // Rules over waiting time (seconds since arrival). 0 = rule off.
 struct QueueRules {
-  int relax_after_s = 0;          // then every required level drops to relax_to_level
+  int relax_after_s = 0;  // then every required level drops to relax_to_level
   std::uint8_t relax_to_level = 1;
-  int backup_after_s = 0;         // then agents of backup_groups may take the contact too
+  int backup_after_s = 0;  // then agents of backup_groups may take the contact too
   std::vector<std::string> backup_groups;
-  int overflow_after_s = 0;       // then agents of overflow_queue (its skills) may take it too,
-  std::string overflow_queue;     //   or, with overflow_centre set, the contact leaves for that
-  std::string overflow_centre;    //   centre (Notice::kOverflowCentre)
-  int max_wait_s = 0;             // then callback offer keeping the place, or voicemail
+  int overflow_after_s = 0;     // then agents of overflow_queue (its skills) may take it too,
+  std::string overflow_queue;   //   or, with overflow_centre set, the contact leaves for that
+  std::string overflow_centre;  //   centre (Notice::kOverflowCentre)
+  int max_wait_s = 0;           // then callback offer keeping the place, or voicemail
   MaxWaitAction max_wait_action = MaxWaitAction::kNone;
 };
 
 struct QueueConfig {
   std::string name;
   Strategy strategy = Strategy::kLongestIdle;
-  std::vector<SkillLevel> skills;    // default requirement of contacts that name none
-  std::vector<std::string> groups;   // only agents of these groups (empty = any group)
-  bool match_region = false;         // agent must serve the contact's region
-  int preferred_timeout_s = 0;       // wait this long for the preferred agent (any strategy)
-  int service_level_s = 20;          // reporting only
-  double expected_handle_s = 180;    // starting point for estimated wait; learnt as contacts end
+  std::vector<SkillLevel> skills;   // default requirement of contacts that name none
+  std::vector<std::string> groups;  // only agents of these groups (empty = any group)
+  bool match_region = false;        // agent must serve the contact's region
+  int preferred_timeout_s = 0;      // wait this long for the preferred agent (any strategy)
+  int service_level_s = 20;         // reporting only
+  double expected_handle_s = 180;   // starting point for estimated wait; learnt as contacts end
   QueueRules rules;
 };
 
 struct EngineConfig {
-  std::vector<std::string> skills;     // skill names; SkillId = index
-  std::vector<QueueConfig> queues;     // QueueId = index
+  std::vector<std::string> skills;                          // skill names; SkillId = index
+  std::vector<QueueConfig> queues;                          // QueueId = index
   Duration reservation_timeout = std::chrono::seconds(15);  // offer not answered: released
   AgentState after_no_answer = AgentState::kBreak;          // where ring-no-answer leaves the agent
   std::string no_answer_reason = "no_answer";
@@ -84,14 +85,14 @@ struct EngineConfig {
   int vip_boost = 3;
   int repeat_boost = 2;
   int vulnerable_boost = 4;
-  int repeat_window_days = 7;          // same customer again within this, about an open matter
+  int repeat_window_days = 7;  // same customer again within this, about an open matter
   // Storm protection: at most N simultaneous voice contacts from a region (0 = no cap).
   std::vector<std::pair<std::string, int>> region_caps;
-  int utc_offset_minutes = 480;        // where "today" starts for least-occupied (China: UTC+8)
+  int utc_offset_minutes = 480;  // where "today" starts for least-occupied (China: UTC+8)
 };
 
 struct AgentSpec {
-  std::string name;                    // for explanations ("agent 1007 张三")
+  std::string name;  // for explanations ("agent 1007 张三")
   std::vector<SkillLevel> skills;
   std::vector<std::string> languages;  // e.g. "zh", "nan" (闽南语), "yue", "en"
   std::vector<std::string> regions;    // regions served; empty = all
@@ -104,10 +105,10 @@ struct AgentSpec {
 struct ContactSpec {
   QueueId queue = 0;
   Channel channel = Channel::kVoice;
-  std::vector<SkillLevel> skills;      // empty = the queue's skills
-  std::string language;                // empty = any
-  std::string region;                  // caller's region code, for caps and region matching
-  int priority = 0;                    // 0..9 before boosts
+  std::vector<SkillLevel> skills;  // empty = the queue's skills
+  std::string language;            // empty = any
+  std::string region;              // caller's region code, for caps and region matching
+  int priority = 0;                // 0..9 before boosts
   bool vip = false;
   bool vulnerable = false;             // life-support equipment, elderly: a customer flag
   bool repeat_caller = false;          // known repeat (else detected from customer_id)
@@ -186,7 +187,7 @@ struct ArrivalResult {
 };
 
 struct WaitEstimate {
-  int position = 0;        // 1 = next in line
+  int position = 0;  // 1 = next in line
   double estimated_wait_s = 0;
 };
 
