@@ -1,0 +1,23 @@
+# Writes OUT: a C++ source holding every migration file in FILES (sorted) as a raw string, so the
+# binary carries its schema. Run at build time by src/store/CMakeLists.txt.
+set(body "// Generated from src/store/migrations/*.sql by embed_migrations.cmake. Do not edit.\n")
+string(APPEND body "#include \"store/migrations.h\"\n\nnamespace sy::store {\n\n")
+string(APPEND body "const std::vector<EmbeddedMigration>& embedded_migrations() {\n")
+string(APPEND body "  static const std::vector<EmbeddedMigration> all = {\n")
+foreach(file ${FILES})
+  get_filename_component(name ${file} NAME)
+  file(READ ${file} sql)
+  string(FIND "${sql}" ")sy_sql\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${name} contains the raw-string delimiter )sy_sql\"")
+  endif()
+  string(APPEND body "      {\"${name}\", R\"sy_sql(${sql})sy_sql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return all;\n}\n\n}  // namespace sy::store\n")
+# Only rewrite when the content changed, so an unchanged schema does not trigger a rebuild.
+if(EXISTS ${OUT})
+  file(READ ${OUT} old)
+endif()
+if(NOT "${old}" STREQUAL "${body}")
+  file(WRITE ${OUT} "${body}")
+endif()
