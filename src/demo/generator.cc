@@ -144,7 +144,8 @@ void Generator::make_account(CustomerBundle& out, const AreaInfo& area, bool bus
   a.address = second ? make_address(rng_, area) : out.customer.address;
   a.region_code = area.code;
   a.created_at = out.customer.created_at + static_cast<std::int64_t>(out.accounts.size()) * kDayMs;
-  profile.months = static_cast<int>(rng_.range(6, 12));
+  // Six months for most accounts (what the screen pop shows); up to a year for some.
+  profile.months = rng_.chance(650) ? 6 : static_cast<int>(rng_.range(7, 12));
   profile.in_arrears = rng_.chance(business ? 40 : 70);
   profile.channel = rng_.pick(kChannels);
   make_bills(rng_, options_.now_ms, profile, a, out.bills, out.payments);

@@ -112,13 +112,21 @@ TEST(DemoLoader, SqliteLoadMatchesGeneratedCounts) {
   load_twice_then_force("sqlite:" + dir.file("demo.db"));
 }
 
-TEST(DemoLoader, IndexesAreBackAfterTheLoad) {
+TEST(DemoLoader, IndexesAndForeignKeysHoldAfterTheLoad) {
   TempDir dir;
   std::string url = "sqlite:" + dir.file("demo.db");
   auto loaded = load_demo(small_load(url));
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   auto db = store::Database::open(url);
   ASSERT_TRUE(db.ok());
+  // The loader skips SQLite's per-row foreign key checks; every reference must still hold.
+  auto fk = (*db)->read([](store::Connection& conn) -> Status {
+    auto rows = conn.query("PRAGMA foreign_key_check");
+    if (!rows) return rows.error();
+    EXPECT_TRUE(rows->empty()) << rows->size() << " rows break a foreign key";
+    return ok_status();
+  });
+  EXPECT_TRUE(fk.ok());
   for (const auto& [name, sql] : bulk_secondary_indexes()) {
     EXPECT_EQ(count(**db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = '" +
                               name + "'"),
