@@ -2,6 +2,7 @@
 // core, writes the response, and loops for keep-alive. Protocol errors get the JSON error
 // shape and a close. Deadlines use one lazily re-armed timer per connection so that the
 // common keep-alive loop re-arms nothing.
+#include <array>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -67,7 +68,6 @@ bool is_safe_request_id(std::string_view id) {
 
 // Beast 1.74 uses boost::string_view; convert at the boundary.
 std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
-beast::string_view bsv(std::string_view s) { return {s.data(), s.size()}; }
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -171,6 +171,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     req.request_id = core_.next_request_id();
     req.remote_address = remote_;
     Response r = Response::error(e);
+    unread_input_ = true;
     worker_.record(req, r.status, Clock::duration::zero());
     write(std::move(r), req, /*keep_alive=*/false, /*head=*/false, 11);
   }
@@ -205,41 +206,61 @@ class Connection : public std::enable_shared_from_this<Connection> {
     write(std::move(res), req, keep_alive, req.method == Method::kHead, version);
   }
 
+  // Serializes the header into a reused buffer and writes header and body in one gather
+  // write: cheaper than building a beast::http::response field by field.
   void write(Response res, const Request& req, bool keep_alive, bool head, unsigned version) {
     phase_ = Phase::kWriting;
-    response_.emplace();
-    auto& out = *response_;
-    out.version(version == 10 ? 10 : 11);
-    out.result(static_cast<unsigned>(res.status));
-    out.set(bhttp::field::date, bsv(http_date_now()));
-    if (!res.content_type.empty()) out.set(bhttp::field::content_type, bsv(res.content_type));
+    std::string& h = header_buf_;
+    h.clear();
+    h += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    h += std::to_string(res.status);
+    h += ' ';
+    h += sv(bhttp::obsolete_reason(static_cast<bhttp::status>(res.status)));
+    append_field(h, "Date", http_date_now());
+    if (!res.content_type.empty()) append_field(h, "Content-Type", res.content_type);
     bool has_cache_control = false;
-    for (auto& [name, value] : res.headers) {
+    for (const auto& [name, value] : res.headers) {
+      // A CR or LF would let a header value start a new header (response splitting).
+      if (name.find_first_of("\r\n:") != std::string::npos ||
+          value.find_first_of("\r\n") != std::string::npos) {
+        continue;
+      }
       has_cache_control |= iequals(name, "Cache-Control");
-      out.insert(bsv(name), bsv(value));
+      append_field(h, name, value);
     }
-    if (!has_cache_control) out.set(bhttp::field::cache_control, "no-store");
-    out.set("X-Content-Type-Options", "nosniff");
-    out.set("X-Frame-Options", "DENY");
-    out.set("Referrer-Policy", "same-origin");
-    if (!req.request_id.empty()) out.set("X-Request-Id", bsv(req.request_id));
-    out.keep_alive(keep_alive);
+    if (!has_cache_control) append_field(h, "Cache-Control", "no-store");
+    append_field(h, "X-Content-Type-Options", "nosniff");
+    append_field(h, "X-Frame-Options", "DENY");
+    append_field(h, "Referrer-Policy", "same-origin");
+    if (!req.request_id.empty()) append_field(h, "X-Request-Id", req.request_id);
+    if (!keep_alive) {
+      append_field(h, "Connection", "close");
+    } else if (version == 10) {
+      append_field(h, "Connection", "keep-alive");
+    }
     close_after_write_ = !keep_alive;
     bool bodiless = res.status == 204 || res.status == 304 || res.status < 200;
-    if (!bodiless) out.content_length(res.body.size());
-    if (!head && !bodiless) out.body() = std::move(res.body);
-    serializer_.emplace(out);
+    if (!bodiless) append_field(h, "Content-Length", std::to_string(res.body.size()));
+    h += "\r\n\r\n";
+    body_buf_.clear();
+    if (!head && !bodiless) body_buf_ = std::move(res.body);
     set_deadline(Clock::now() + core_.options.request_timeout);
-    bhttp::async_write(
-        socket_, *serializer_,
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(header_buf_), asio::buffer(body_buf_)};
+    asio::async_write(
+        socket_, buffers,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
   }
 
+  static void append_field(std::string& out, std::string_view name, std::string_view value) {
+    out += "\r\n";
+    out += name;
+    out += ": ";
+    out += value;
+  }
+
   void on_write(beast::error_code ec) {
-    serializer_.reset();
-    response_.reset();
     if (ec) return close();
-    if (close_after_write_) return linger_close();
+    if (close_after_write_) return unread_input_ ? linger_close() : close();
     read_header();
   }
 
@@ -307,8 +328,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::steady_timer timer_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  std::optional<bhttp::response<bhttp::string_body>> response_;
-  std::optional<bhttp::response_serializer<bhttp::string_body>> serializer_;
+  std::string header_buf_;  // reused across the connection's responses
+  std::string body_buf_;
   std::string remote_;
   Phase phase_ = Phase::kHeader;
   Clock::time_point request_start_{};
@@ -316,6 +337,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool timer_armed_ = false;
   bool timed_out_ = false;
   bool close_after_write_ = false;
+  bool unread_input_ = false;  // an error answered before the whole request was read
   std::array<char, 4096> drain_buf_{};
 };
 
