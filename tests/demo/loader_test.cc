@@ -4,13 +4,13 @@
 #include "demo/loader.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "store/db.h"
+#include "store/db_test_support.h"
 
 namespace sy::demo {
 namespace {
@@ -72,6 +72,22 @@ void load_twice_then_force(const std::string& url) {
   EXPECT_GT(first->counts.bills, 1500 * 5);
   ASSERT_EQ(first->pins.size(), 2u);
   expect_counts_match(url, first->counts);
+  {
+    // Ids were given explicitly; the next customer created the ordinary way follows them.
+    auto db = store::Database::open(url);
+    ASSERT_TRUE(db.ok());
+    std::int64_t id = 0;
+    auto s = (*db)->write([&](store::Connection& conn) -> Status {
+      auto r = conn.insert_returning_id(
+          "INSERT INTO customers (customer_no, name, region_code, created_at, updated_at) VALUES "
+          "('X-1', '测试', '350102-01', 0, 0) RETURNING id");
+      if (!r) return r.error();
+      id = *r;
+      return ok_status();
+    });
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ(id, first->counts.customers + 1);
+  }
 
   auto again = load_demo(small_load(url));
   ASSERT_FALSE(again.ok());
@@ -92,29 +108,26 @@ void load_twice_then_force(const std::string& url) {
   expect_counts_match(url, reloaded->counts);
 }
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("sy-demo-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  static inline int counter_ = 0;
-  std::filesystem::path path_;
-};
+using store::testing::Backend;
+using store::testing::ScratchDatabase;
 
 TEST(DemoLoader, SqliteLoadMatchesGeneratedCounts) {
-  TempDir dir;
-  load_twice_then_force("sqlite:" + dir.file("demo.db"));
+  ScratchDatabase scratch(Backend::kSqlite);
+  ASSERT_TRUE(scratch.available()) << scratch.unavailable_reason();
+  load_twice_then_force(scratch.url());
+}
+
+TEST(DemoLoader, PostgresLoadMatchesGeneratedCounts) {
+  if (store::testing::test_pg_url().empty()) GTEST_SKIP() << "SY_TEST_PG_URL not set";
+  ScratchDatabase scratch(Backend::kPostgres);
+  ASSERT_TRUE(scratch.available()) << scratch.unavailable_reason();
+  load_twice_then_force(scratch.url());
 }
 
 TEST(DemoLoader, IndexesAndForeignKeysHoldAfterTheLoad) {
-  TempDir dir;
-  std::string url = "sqlite:" + dir.file("demo.db");
+  ScratchDatabase scratch(Backend::kSqlite);
+  ASSERT_TRUE(scratch.available()) << scratch.unavailable_reason();
+  std::string url = scratch.url();
   auto loaded = load_demo(small_load(url));
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   auto db = store::Database::open(url);
@@ -141,12 +154,6 @@ TEST(DemoLoader, DroppedIndexesAreTheMigrationsOwn) {
   text << in.rdbuf();
   for (const auto& [name, sql] : bulk_secondary_indexes())
     EXPECT_NE(text.str().find(sql), std::string::npos) << sql;
-}
-
-TEST(DemoLoader, PostgresLoadMatchesGeneratedCounts) {
-  const char* url = std::getenv("SY_TEST_PG_URL");
-  if (!url) GTEST_SKIP() << "SY_TEST_PG_URL not set";
-  load_twice_then_force(url);
 }
 
 }  // namespace
