@@ -82,8 +82,7 @@ CONF
     if pg_isready -q -h 127.0.0.1 -p "$port"; then break; fi
     sleep 0.1
   done
-  PGPASSWORD=$password as_owner env PGPASSWORD="$password" \
-    "$PGBIN/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres \
+  PGPASSWORD=$password "$PGBIN/psql" -q -X -h 127.0.0.1 -p "$port" -U postgres -d postgres \
     -c "CREATE DATABASE sy_test TEMPLATE template0 ENCODING 'UTF8'" >/dev/null
   echo "postgresql://postgres:$password@127.0.0.1:$port/sy_test"
 }

@@ -4,7 +4,9 @@
 // and answers each caller only once its write is durable.
 //
 // SQL is written once for both dialects with $1..$n placeholders; the SQLite connection
-// rewrites them. Only repositories (src/store) write SQL.
+// rewrites them. Only repositories (src/store) write SQL. Portable SQL: CAST(x AS T), not x::T
+// (SQLite has no ::); flags as 0/1; RETURNING works on both; LIKE is case-insensitive for ASCII
+// on SQLite but case-sensitive on PostgreSQL.
 #pragma once
 
 #include <cstdint>
@@ -27,9 +29,7 @@ enum class Dialect { kSqlite, kPostgres };
 using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
 
 inline Value null_value() { return Value{}; }
-inline Value text_or_null(const std::optional<std::string>& s) {
-  return s ? Value{*s} : Value{};
-}
+inline Value text_or_null(const std::optional<std::string>& s) { return s ? Value{*s} : Value{}; }
 inline Value int_or_null(const std::optional<std::int64_t>& v) { return v ? Value{*v} : Value{}; }
 
 // One result row; columns by index in SELECT order. Accessors convert where it is lossless
@@ -58,7 +58,10 @@ class Connection {
   // Runs one statement and returns its rows (empty for statements that return none).
   // Errors: kConflict "unique_violation" / "foreign_key_violation" for constraint failures
   // (message names the constraint), kUnavailable "database_unavailable", kInternal otherwise.
-  virtual Result<std::vector<Row>> query(std::string_view sql, std::span<const Value> params = {}) = 0;
+  // Also: kUnavailable "database_busy" (locked / serialization failure: retry later), kInternal
+  // "not_null_violation" / "check_violation" / "database_error" (bad SQL, wrong parameter count).
+  virtual Result<std::vector<Row>> query(std::string_view sql,
+                                         std::span<const Value> params = {}) = 0;
   // Runs one statement; returns the number of rows changed.
   virtual Result<std::int64_t> exec(std::string_view sql, std::span<const Value> params = {}) = 0;
   // Runs a script of several statements without parameters (migrations).
@@ -67,11 +70,15 @@ class Connection {
   // Convenience: the first row, or nullopt when there is none.
   Result<std::optional<Row>> query_one(std::string_view sql, std::span<const Value> params = {});
   // INSERT ... RETURNING id (both dialects support RETURNING) and return the id.
-  Result<std::int64_t> insert_returning_id(std::string_view sql, std::span<const Value> params = {});
+  Result<std::int64_t> insert_returning_id(std::string_view sql,
+                                           std::span<const Value> params = {});
 };
 
 // A unit of work run inside the writer's transaction. Returning an error rolls back this unit
-// only (it runs inside a savepoint), not the others committed in the same group.
+// only (it runs inside a savepoint), not the others committed in the same group. It runs on the
+// writer thread: it must not call write() (that fails with kInternal "nested_write"), and it
+// should not block on anything slow, since every other write waits behind it. A thrown
+// exception becomes kInternal "write_failed".
 using WriteFn = std::function<Status(Connection&)>;
 
 struct DatabaseOptions {
@@ -87,6 +94,10 @@ class Database {
   // "sqlite:PATH" (or a bare path ending in .db), "sqlite::memory:" for tests, or
   // "postgresql://user:pass@host:port/dbname". Fails with kUnavailable "database_unavailable"
   // naming the URL (without password) when it cannot connect or the file is not a database.
+  // The directory of a SQLite file is created when missing. "sqlite::memory:" is a private
+  // throw-away database file (under /dev/shm) removed when the Database is destroyed, so it
+  // behaves exactly like a file database (WAL, pool, writer). Unknown schemes: kInvalidInput
+  // "invalid_database_url". Never throws.
   static Result<std::unique_ptr<Database>> open(const std::string& url,
                                                 const DatabaseOptions& options = {});
 
@@ -100,7 +111,9 @@ class Database {
   // Current schema version (0 for an empty database).
   virtual Result<int> schema_version() = 0;
 
-  // Runs fn on a read connection from the pool. Blocks only the calling thread.
+  // Runs fn on a read connection from the pool. Blocks only the calling thread. fn sees one
+  // consistent snapshot (it runs inside a read-only transaction); it must not call read() again
+  // (with the pool exhausted that would wait forever). Writes through a read connection fail.
   virtual Status read(const std::function<Status(Connection&)>& fn) = 0;
 
   // Queues a write; `done` is called on the writer thread once the group holding it has
@@ -126,6 +139,11 @@ class Database {
 
 // Bulk loading for demo data and imports: one connection outside the writer, one long
 // transaction, prepared statements reused. Only for offline commands (not while serving).
+// SQLite: exclusive lock, rollback journal in memory, no fsync, 2 GB page cache; a crash
+// mid-load leaves a database to load again. PostgreSQL: synchronous_commit off; a failed insert
+// aborts the transaction (everything since the last checkpoint is lost; run
+// connection().exec_script("ROLLBACK; BEGIN") to go on). Destroying it without finish() rolls
+// back what was not checkpointed.
 class BulkLoader {
  public:
   virtual ~BulkLoader() = default;

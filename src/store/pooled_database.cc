@@ -58,9 +58,11 @@ Status PooledDatabase::read(const std::function<Status(Connection&)>& fn) {
 
   // One snapshot for the whole function, so a screen pop sees customer, accounts and bills
   // as of one moment. SQLite's deferred BEGIN takes no lock; WAL readers never wait.
-  Status begun = control(*conn, dialect_ == Dialect::kSqlite
-                                    ? "BEGIN"
-                                    : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  const char* begin =
+      dialect_ == Dialect::kSqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  Status begun = control(*conn, begin);
+  // A PostgreSQL connection the server dropped while idle fails once, then reconnects.
+  if (!begun && begun.error().kind == ErrorKind::kUnavailable) begun = control(*conn, begin);
   if (!begun) return begun;
   Status status;
   try {

@@ -153,6 +153,7 @@ auto PostgresConnection::guarded(std::string_view sql, Fn&& fn) -> decltype(fn()
     return make_error(ErrorKind::kInternal, "check_violation", first_line(e.what()));
   } catch (const pqxx::sql_error& e) {
     const std::string& state = e.sqlstate();
+    if (!conn_->conn.is_open()) conn_.reset();  // e.g. terminated by the server: reconnect next
     // Serialization failures, deadlocks, lack of resources, shutdown: worth retrying later.
     if (state.rfind("40", 0) == 0 || state.rfind("53", 0) == 0 || state.rfind("57", 0) == 0) {
       return make_error(ErrorKind::kUnavailable, "database_busy",

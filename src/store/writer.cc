@@ -145,7 +145,10 @@ void GroupCommitWriter::run_group(std::vector<Item>& group) {
   const auto started = std::chrono::steady_clock::now();
   std::vector<Status> results(group.size());
   const bool single = group.size() == 1;
-  Status begun = control(conn_->dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  const char* begin = conn_->dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN";
+  Status begun = control(begin);
+  // A PostgreSQL connection the server dropped while idle fails once, then reconnects.
+  if (!begun && begun.error().kind == ErrorKind::kUnavailable) begun = control(begin);
   if (!begun) {
     (void)control("ROLLBACK");  // in case BEGIN half-happened on a broken connection
     for (Item& item : group) answer(item.done, begun);

@@ -243,6 +243,29 @@ TEST_P(DbTest, BulkLoaderLoadsRowsTheServerThenSees) {
   EXPECT_EQ(count, backend() == Backend::kSqlite ? 2500 : 2000);
 }
 
+TEST_P(DbTest, ReconnectsAfterTheServerDroppedItsConnections) {
+  if (backend() != Backend::kPostgres) GTEST_SKIP() << "PostgreSQL only";
+  auto db = open_db();
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->ping().ok());
+  {
+    auto admin = PostgresConnection::open(url());
+    ASSERT_TRUE(admin.ok());
+    auto killed = (*admin)->query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    ASSERT_TRUE(killed.ok()) << killed.error().message;
+    EXPECT_GE(killed->size(), 2u);  // the writer and at least one reader
+  }
+  // Every pooled connection was dropped; each reconnects on its next use.
+  for (int i = 0; i < 8; ++i) {
+    Status ping = db->ping();
+    EXPECT_TRUE(ping.ok()) << ping.error().message;
+  }
+  Status written = db->write([](Connection& c) { return add_region(c, "350200", "厦门市"); });
+  EXPECT_TRUE(written.ok()) << written.error().message;
+}
+
 SY_STORE_TEST_BOTH_BACKENDS(DbTest);
 
 // ---- SQLite specifics and opening errors (no server needed) ----
