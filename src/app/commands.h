@@ -7,5 +7,6 @@
 namespace sy::app {
 
 int version_command(const std::vector<std::string>& args);
+int demo_data_command(const std::vector<std::string>& args);
 
 }  // namespace sy::app

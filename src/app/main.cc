@@ -16,6 +16,7 @@ struct CommandEntry {
 
 const CommandEntry kCommands[] = {
     {"version", "print version and build information", sy::app::version_command},
+    {"demo-data", "build a demo province (Fujian, two centres)", sy::app::demo_data_command},
 };
 
 void print_usage() {

@@ -350,6 +350,7 @@ Result<LoadResult> load_demo(const LoadOptions& options) {
   SY_TRY(set_indexes(bulk.connection(), false));
   Status streamed = stream_customers(bulk, gen, options, result.counts);
   // Indexes come back even when the load failed half-way, so the schema stays whole.
+  if (options.step) options.step("rebuilding indexes");
   Status indexed = set_indexes(bulk.connection(), true);
   if (!streamed.ok()) return streamed.error();
   if (!indexed.ok()) return indexed.error();

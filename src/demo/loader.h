@@ -36,6 +36,8 @@ struct LoadOptions {
   bool force = false;
   // Called now and then from the loading thread with customers loaded so far.
   std::function<void(std::int64_t done, std::int64_t total)> progress;
+  // Called when a step after the customers starts (e.g. "rebuilding indexes").
+  std::function<void(const std::string& step)> step;
 };
 
 // Errors: kConflict "demo_data_exists" when the database already has customers and !force;
