@@ -167,7 +167,7 @@ Result<PaymentApplied> AccountRepository::record_payment(std::int64_t account_id
     return sql::invalid("invalid_channel", "channel must be counter, wechat, alipay, bank or phone",
                         "channel");
   }
-  TimePoint now = clock_.now();
+  TimePoint now = from_unix_ms(to_unix_ms(clock_.now()));  // as stored: ms
   PaymentApplied out;
   Status st = db_.write([&](Connection& conn) -> Status {
     auto acc = customer_sql::load_account(conn, account_id);

@@ -39,9 +39,10 @@ Status build_filter(sql::Filter& f, Dialect dialect, const CustomerFilter& filte
             f.param(Value{filter.account_no}) + ")");
   }
   if (filter.has_arrears) {
-    std::string exists =
-        "EXISTS (SELECT 1 FROM accounts a WHERE a.customer_id = c.id AND a.arrears_fen > 0)";
-    f.where(*filter.has_arrears ? exists : "NOT " + exists);
+    // Driven by the partial index accounts_arrears (only accounts in arrears), not by a
+    // correlated probe per customer. customer_id is NOT NULL, so NOT IN is safe.
+    std::string in_arrears = "c.id IN (SELECT customer_id FROM accounts WHERE arrears_fen > 0)";
+    f.where(*filter.has_arrears ? in_arrears : "NOT " + in_arrears);
   }
   if (filter.vip_min) f.where("c.vip_level >= " + f.param(Value{std::int64_t{*filter.vip_min}}));
   if (!filter.kind.empty()) f.where("c.kind = " + f.param(Value{filter.kind}));

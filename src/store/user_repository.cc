@@ -206,7 +206,7 @@ Result<User> UserRepository::update(std::int64_t id, const UserUpdate& update) {
 
 Result<auth::LoginCounters> UserRepository::record_login_failure(
     std::int64_t id, const auth::LockoutPolicy& policy) {
-  TimePoint now = clock_.now();
+  TimePoint now = from_unix_ms(to_unix_ms(clock_.now()));  // as stored: ms
   auth::LoginCounters after;
   Status st = db_.write([&](Connection& conn) -> Status {
     auto u = load(conn, id);
@@ -224,17 +224,14 @@ Result<auth::LoginCounters> UserRepository::record_login_failure(
 }
 
 Status UserRepository::record_login_success(std::int64_t id) {
+  // Most sign-ins follow no failure: check on a read connection and skip the durable write.
+  auto user = get(id);
+  if (!user.ok()) return user.error();
+  if (user->failed_logins == 0 && !user->locked_until) return ok_status();
   return db_.write([&](Connection& conn) -> Status {
     Value p[] = {Value{id}};
-    auto r = conn.exec(
-        "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND "
-        "(failed_logins <> 0 OR locked_until IS NOT NULL)",
-        p);
+    auto r = conn.exec("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1", p);
     if (!r.ok()) return r.error();
-    if (*r == 0) {
-      auto u = load(conn, id);
-      if (!u.ok()) return u.error();
-    }
     return ok_status();
   });
 }
