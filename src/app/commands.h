@@ -7,6 +7,10 @@
 namespace sy::app {
 
 int version_command(const std::vector<std::string>& args);
+int serve_command(const std::vector<std::string>& args);
+int migrate_command(const std::vector<std::string>& args);
+int user_add_command(const std::vector<std::string>& args);
 int demo_data_command(const std::vector<std::string>& args);
+int sim_command(const std::vector<std::string>& args);
 
 }  // namespace sy::app

@@ -15,8 +15,12 @@ struct CommandEntry {
 };
 
 const CommandEntry kCommands[] = {
+    {"serve", "run the server", sy::app::serve_command},
+    {"migrate", "apply schema migrations", sy::app::migrate_command},
+    {"user add", "create a user (password from stdin)", sy::app::user_add_command},
     {"version", "print version and build information", sy::app::version_command},
     {"demo-data", "build a demo province (Fujian, two centres)", sy::app::demo_data_command},
+    {"sim", "simulate a centre with the real routing engine", sy::app::sim_command},
 };
 
 void print_usage() {

@@ -72,6 +72,12 @@ std::string_view to_string(Permission p) {
   return "unknown";
 }
 
+std::optional<Permission> parse_permission(std::string_view text) {
+  for (const auto& g : kGrants)
+    if (g.name == text) return g.permission;
+  return std::nullopt;
+}
+
 bool allows(Role role, Permission permission) {
   for (const auto& g : kGrants) {
     if (g.permission != permission) continue;

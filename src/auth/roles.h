@@ -30,6 +30,8 @@ std::optional<Role> parse_role(std::string_view text);
 const std::vector<Role>& all_roles();
 
 std::string_view to_string(Permission p);
+// "customer.read" → kCustomerRead; nullopt for an unknown name.
+std::optional<Permission> parse_permission(std::string_view text);
 bool allows(Role role, Permission permission);
 
 }  // namespace sy::auth

@@ -1,0 +1,191 @@
+// `switchyard serve`: opens and migrates the database, creates the first admin on an empty
+// database (password printed once), starts the control loop and the HTTP server, and runs
+// until SIGINT/SIGTERM.
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include "api/api.h"
+#include "app/commands.h"
+#include "app/control_loop.h"
+#include "auth/secrets.h"
+#include "config/config.h"
+#include "http/server.h"
+#include "metrics/registry.h"
+#include "store/db.h"
+#include "store/repositories.h"
+
+namespace sy::app {
+namespace {
+
+std::string fmt_double(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+// Creates `admin` with a random password when no admin exists yet; the password is printed
+// once and never stored in clear.
+Status ensure_first_admin(store::Repositories& repos) {
+  auto admins = repos.users.count_admins();
+  if (!admins) return admins.error();
+  if (*admins > 0) return {};
+  std::string password = auth::random_password();
+  auto hash = auth::hash_password(password);
+  if (!hash) return hash.error();
+  store::NewUser admin;
+  admin.username = "admin";
+  admin.display_name = "系统管理员";
+  admin.role = auth::Role::kAdmin;
+  admin.password_hash = *hash;
+  auto created = repos.users.create(admin);
+  if (!created && created.error().code == "username_taken") {
+    // A demoted or disabled 'admin' exists: give the role back with a fresh password.
+    auto existing = repos.users.get_by_username("admin");
+    if (!existing) return existing.error();
+    store::UserUpdate u;
+    u.role = auth::Role::kAdmin;
+    u.disabled = false;
+    u.password_hash = *hash;
+    auto updated = repos.users.update(existing->id, u);
+    if (!updated) return updated.error();
+  } else if (!created) {
+    return created.error();
+  }
+  std::printf(
+      "\n  首次启动 / first start: 管理员账号 admin，密码 %s\n"
+      "  The admin password is shown this once only: write it down and change it after signing "
+      "in.\n\n",
+      password.c_str());
+  std::fflush(stdout);
+  return {};
+}
+
+void register_db_metrics(metrics::Registry& registry, store::Database& db) {
+  registry.add_collector([&db](std::string& out) {
+    auto s = db.commit_stats();
+    out += "# HELP sy_db_commits_total Group commits done by the database writer.\n";
+    out += "# TYPE sy_db_commits_total counter\n";
+    out += "sy_db_commits_total " + std::to_string(s.commits) + "\n";
+    out += "# HELP sy_db_writes_total Writes committed by the database writer.\n";
+    out += "# TYPE sy_db_writes_total counter\n";
+    out += "sy_db_writes_total " + std::to_string(s.writes) + "\n";
+    out += "# HELP sy_db_commit_duration_seconds Latency of one group commit.\n";
+    out += "# TYPE sy_db_commit_duration_seconds histogram\n";
+    for (std::size_t i = 0; i < s.bucket_bounds_s.size() && i < s.bucket_counts.size(); ++i)
+      out += "sy_db_commit_duration_seconds_bucket{le=\"" + fmt_double(s.bucket_bounds_s[i]) +
+             "\"} " + std::to_string(s.bucket_counts[i]) + "\n";
+    out += "sy_db_commit_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(s.commits) + "\n";
+    out += "sy_db_commit_duration_seconds_sum " + fmt_double(s.sum_s) + "\n";
+    out += "sy_db_commit_duration_seconds_count " + std::to_string(s.commits) + "\n";
+  });
+}
+
+int wait_for_signal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+}  // namespace
+
+int serve_command(const std::vector<std::string>& args) {
+  // Block the stop signals before any thread starts, so only wait_for_signal receives them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::vector<std::string> rest;
+  auto config = config::load(args, config::environment(), &rest);
+  if (!config) {
+    std::fprintf(stderr, "switchyard serve: %s\n", config.error().message.c_str());
+    return 2;
+  }
+  if (!rest.empty()) {
+    std::fprintf(stderr, "switchyard serve: unknown argument '%s'\n", rest[0].c_str());
+    return 2;
+  }
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+
+  auto db = store::Database::open(config->db_url);
+  if (!db) {
+    std::fprintf(stderr, "switchyard serve: %s\n", db.error().message.c_str());
+    return 1;
+  }
+  auto applied = (*db)->migrate();
+  if (!applied) {
+    std::fprintf(stderr, "switchyard serve: migrating %s: %s\n", (*db)->display_url().c_str(),
+                 applied.error().message.c_str());
+    return 1;
+  }
+  if (*applied > 0) spdlog::info("applied {} migration(s) to {}", *applied, (*db)->display_url());
+
+  api::ApiOptions options;
+  options.session_ttl = std::chrono::seconds(config->auth.session_ttl_s);
+  options.lockout.max_failures = config->auth.lockout_attempts;
+  options.lockout.lock_for = std::chrono::seconds(config->auth.lockout_s);
+  options.centre_name = config->centre.name;
+  options.time_zone = config->centre.time_zone;
+  api::Context ctx(**db, SystemClock::instance(), options);
+  if (Status st = ensure_first_admin(ctx.repos); !st) {
+    std::fprintf(stderr, "switchyard serve: creating the first admin: %s\n",
+                 st.error().message.c_str());
+    return 1;
+  }
+
+  ControlLoop loop;
+  loop.every(std::chrono::minutes(10), [&ctx] {
+    auto purged = ctx.repos.sessions.purge_expired(ctx.clock.now());
+    if (!purged) spdlog::warn("purging expired sessions: {}", purged.error().message);
+  });
+  loop.start();
+
+  metrics::Registry registry;
+  register_db_metrics(registry, **db);
+  http::Router router;
+  api::register_api(router, ctx);
+  http::ServerOptions http_options;
+  http_options.host = config->http.listen.host;
+  http_options.port = config->http.listen.port;
+  http_options.threads = config->http.threads;
+  http_options.max_body_bytes = static_cast<std::size_t>(config->http.max_body_bytes);
+  http_options.request_timeout = std::chrono::seconds(config->http.read_timeout_s);
+  http_options.max_connections = config->http.max_connections;
+  http_options.web_root = config->http.web_root;
+  store::Database& database = **db;
+  http_options.healthz = [&database, &loop]() -> Status {
+    if (Status st = database.ping(); !st) return st;
+    if (!loop.responsive(std::chrono::seconds(2)))
+      return make_error(ErrorKind::kUnavailable, "control_loop_stalled",
+                        "the control loop did not answer within 2 s");
+    return {};
+  };
+  http::Server server(http_options, router, registry);
+  if (Status st = server.start(); !st) {
+    std::fprintf(stderr, "switchyard serve: %s\n", st.error().message.c_str());
+    loop.stop();
+    return 1;
+  }
+  std::printf("Switchyard %s is serving %s\n  open http://%s:%u/ and sign in (API: /api/v1, "
+              "health: /healthz)\n",
+              config->centre.name.c_str(), database.display_url().c_str(),
+              http_options.host.c_str(), server.port());
+  std::fflush(stdout);
+
+  int sig = wait_for_signal();
+  spdlog::info("signal {}: stopping", sig);
+  server.stop();
+  loop.stop();
+  return 0;
+}
+
+}  // namespace sy::app
