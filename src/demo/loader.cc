@@ -125,32 +125,32 @@ Value num(std::int64_t v) { return Value{v}; }
 // Buffers a batch of customers table by table, then writes parents before children.
 class Inserter {
  public:
-  explicit Inserter(BulkLoader& bulk) : bulk_(bulk) {}
+  explicit Inserter(BulkLoader& bulk) : bulk_(bulk) {
+    for (int t = 0; t < kTableCount; ++t) {
+      single_names_[t] = single_name(t);
+      multi_names_[t] = multi_name(t);
+    }
+  }
 
-  void add(CustomerBundle& b, LoadCounts& counts) {
-    CustomerRow& c = b.customer;
-    push(kCustomers, num(c.id), text(c.customer_no), text(c.name), text(c.kind), text(c.id_number),
-         text(c.address), text(c.region_code), num(c.vip_level), text(c.language),
-         num(c.vulnerable ? 1 : 0), text(c.note), num(c.created_at), num(c.created_at));
-    for (auto& p : b.phones) push(kPhones, text(p.phone), num(c.id), text(p.kind));
-    for (auto& a : b.accounts) {
-      push(kAccounts, num(a.id), text(a.account_no), num(c.id), text(a.kind), text(a.meter_no),
-           text(a.tariff), text(a.address), text(a.region_code), num(a.balance_fen),
-           num(a.arrears_fen), text(a.pin_hash), text(a.status), num(a.created_at),
-           num(a.created_at));
+  void add(const CustomerBundle& b, LoadCounts& counts) {
+    const CustomerRow& c = b.customer;
+    push(kCustomers, c.id, c.customer_no, c.name, c.kind, c.id_number, c.address, c.region_code,
+         c.vip_level, c.language, c.vulnerable ? 1 : 0, c.note, c.created_at, c.created_at);
+    for (const auto& p : b.phones) push(kPhones, p.phone, c.id, p.kind);
+    for (const auto& a : b.accounts) {
+      push(kAccounts, a.id, a.account_no, c.id, a.kind, a.meter_no, a.tariff, a.address,
+           a.region_code, a.balance_fen, a.arrears_fen, a.pin_hash, a.status, a.created_at,
+           a.created_at);
     }
-    for (auto& r : b.bills) {
-      push(kBills, num(r.account_id), text(r.period), num(r.kwh), num(r.amount_fen),
-           num(r.paid_fen), text(r.due_date), text(r.status), num(r.issued_at));
+    for (const auto& r : b.bills) {
+      push(kBills, r.account_id, r.period, r.kwh, r.amount_fen, r.paid_fen, r.due_date, r.status,
+           r.issued_at);
     }
-    for (auto& p : b.payments) {
-      push(kPayments, num(p.account_id), num(p.amount_fen), text(p.channel), text(p.reference),
-           num(p.paid_at));
-    }
-    for (auto& k : b.contacts) {
-      push(kContacts, num(c.id), text(k.channel), text(k.direction), text(k.phone),
-           text(k.category), text(k.disposition), text(k.summary), text(k.region_code),
-           num(k.started_at), num(k.ended_at));
+    for (const auto& p : b.payments)
+      push(kPayments, p.account_id, p.amount_fen, p.channel, p.reference, p.paid_at);
+    for (const auto& k : b.contacts) {
+      push(kContacts, c.id, k.channel, k.direction, k.phone, k.category, k.disposition, k.summary,
+           k.region_code, k.started_at, k.ended_at);
     }
     counts.customers += 1;
     counts.phones += static_cast<std::int64_t>(b.phones.size());
@@ -163,30 +163,52 @@ class Inserter {
   // Writes everything buffered, table by table in foreign-key order.
   Status flush() {
     for (int t = 0; t < kTableCount; ++t) {
-      std::vector<Value>& values = buffers_[t];
+      Buffer& buffer = buffers_[t];
       auto width = static_cast<std::size_t>(kTables[t].n_columns);
-      std::size_t rows = values.size() / width;
+      std::size_t rows = buffer.used / width;
       std::size_t done = 0;
-      std::span<const Value> all(values);
+      std::span<const Value> all(buffer.values.data(), buffer.used);
       for (; done + kRowsPerInsert <= rows; done += kRowsPerInsert)
-        SY_TRY(bulk_.insert(multi_name(t), all.subspan(done * width, kRowsPerInsert * width)));
+        SY_TRY(bulk_.insert(multi_names_[t], all.subspan(done * width, kRowsPerInsert * width)));
       for (; done < rows; ++done)
-        SY_TRY(bulk_.insert(single_name(t), all.subspan(done * width, width)));
-      values.clear();
+        SY_TRY(bulk_.insert(single_names_[t], all.subspan(done * width, width)));
+      buffer.used = 0;
     }
     return ok_status();
   }
 
  private:
-  template <class... Values>
-  void push(Table t, Values&&... row) {
-    (buffers_[t].emplace_back(std::forward<Values>(row)), ...);
+  // Values stay allocated between batches and strings are assigned in place, so after the first
+  // batch the buffers reuse their memory instead of allocating for every column of every row.
+  struct Buffer {
+    std::vector<Value> values;
+    std::size_t used = 0;
+  };
+  static void put(Buffer& b, const std::string& s) {
+    if (b.used == b.values.size())
+      b.values.emplace_back(s);
+    else if (auto* slot = std::get_if<std::string>(&b.values[b.used]))
+      slot->assign(s);
+    else
+      b.values[b.used] = s;
+    ++b.used;
   }
-  static Value text(std::string& s) { return Value{std::move(s)}; }
-  static Value num(std::int64_t v) { return Value{v}; }
+  static void put(Buffer& b, std::int64_t v) {
+    if (b.used == b.values.size())
+      b.values.emplace_back(v);
+    else
+      b.values[b.used] = v;
+    ++b.used;
+  }
+  template <class... Columns>
+  void push(Table t, const Columns&... row) {
+    (put(buffers_[t], row), ...);
+  }
 
   BulkLoader& bulk_;
-  std::vector<Value> buffers_[kTableCount];
+  Buffer buffers_[kTableCount];
+  std::string single_names_[kTableCount];
+  std::string multi_names_[kTableCount];
 };
 
 Status check_empty_or_wipe(const LoadOptions& options) {
@@ -277,7 +299,6 @@ Status stream_customers(BulkLoader& bulk, Generator& gen, const LoadOptions& opt
   Status status;
   std::int64_t since_commit = 0;
   while (auto batch = pipe.take_full()) {
-    // Strings move out of the bundles into the buffers; the generator refills them.
     for (auto& b : *batch) inserter.add(b, counts);
     since_commit += static_cast<std::int64_t>(batch->size());
     batch->resize(kBatch);
