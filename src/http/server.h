@@ -2,10 +2,14 @@
 // are spread round-robin; a connection stays on its thread, so no locks on the request path).
 // Keep-alive, request size and time limits, a connection cap, graceful stop; /healthz,
 // /metrics and static files (web root with SPA fallback, or a built-in placeholder page);
-// per-route request counts and latency histograms. Handlers run on the worker threads.
+// per-route request counts and latency histograms. Handlers run on the worker threads: a
+// handler may block briefly (a DB read), which delays only the connections of its thread;
+// anything long or stateful is posted elsewhere (the control thread) and awaited briefly.
 //
-// WebSocket seam (later issue): a connection owns a plain tcp::socket and a flat_buffer, so a
-// route can later take both over (beast::websocket::stream<tcp::socket>) after the upgrade.
+// WebSocket seam (later issue): a connection owns a plain tcp::socket, its flat_buffer and
+// the parsed beast request, all on one io_context, so an upgrade route can later move the
+// three into a beast::websocket::stream session on the same thread (Connection::handle is the
+// one place to branch on it).
 #pragma once
 
 #include <chrono>
@@ -26,8 +30,9 @@ struct ServerOptions {
   int threads = 2;
   std::size_t max_body_bytes = 1 << 20;     // larger bodies get 413 payload_too_large
   std::size_t max_header_bytes = 16 << 10;  // larger headers get 431
-  // Time to receive a complete header, counted from the first byte of a request (also the
-  // idle keep-alive limit); then 408 request_timeout.
+  // Time to receive a complete header, counted from when the connection starts waiting for a
+  // request; it is also the idle keep-alive limit. A partial header past it gets 408
+  // request_timeout; an idle connection is closed quietly.
   std::chrono::milliseconds header_timeout{10'000};
   // Time to receive a whole request (header and body).
   std::chrono::milliseconds request_timeout{30'000};
@@ -49,7 +54,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and starts the worker threads. Error kUnavailable "listen_failed" naming host:port.
+  // Binds and starts the worker threads (once per Server; add every route before this).
+  // Error "listen_failed" naming host:port.
   Status start();
   // Stops accepting, finishes requests in progress (up to stop_grace), closes connections and
   // joins the threads. Idempotent.

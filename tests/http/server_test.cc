@@ -331,3 +331,48 @@ TEST_F(SlowHandlerTest, StopFinishesRequestsInProgressAndClosesIdleOnes) {
 
 }  // namespace
 }  // namespace sy::http::testing
+
+namespace sy::http::testing {
+namespace {
+
+class LimitsTest : public ServerTest {
+ protected:
+  void configure(ServerOptions& o) override { o.max_header_bytes = 1024; }
+  void add_routes(Router& r) override {
+    r.get("/api/v1/x", [](Request&) { return Response::json(200, {{"ok", true}}); });
+  }
+};
+
+TEST_F(LimitsTest, OversizedHeaderIs431) {
+  auto c = client();
+  auto r = c->request("GET", "/api/v1/x", "", {"X-Big: " + std::string(4000, 'a')});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+  EXPECT_EQ(r->error_code(), "request_header_fields_too_large");
+  EXPECT_EQ(get("/api/v1/x")->status, 200);
+}
+
+TEST_F(LimitsTest, Http10KeepsAliveOnlyWhenAsked) {
+  auto c = client();
+  ASSERT_TRUE(c->send_raw("GET /api/v1/x HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+  auto first = c->read_reply();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->header("connection"), "keep-alive");
+  ASSERT_TRUE(c->send_raw("GET /api/v1/x HTTP/1.0\r\n\r\n"));
+  auto second = c->read_reply();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 200);
+  EXPECT_EQ(second->header("connection"), "close");
+  EXPECT_TRUE(c->closed_by_peer());
+}
+
+TEST_F(LimitsTest, ClientConnectionCloseIsHonoured) {
+  auto c = client();
+  auto r = c->request("GET", "/api/v1/x", "", {"Connection: close"});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->header("connection"), "close");
+  EXPECT_TRUE(c->closed_by_peer());
+}
+
+}  // namespace
+}  // namespace sy::http::testing
