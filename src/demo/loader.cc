@@ -211,10 +211,12 @@ class Inserter {
   std::string multi_names_[kTableCount];
 };
 
-Status check_empty_or_wipe(const LoadOptions& options) {
+// Migrates, and tells whether previous demo data must be wiped (refusing unless forced).
+Result<bool> check_empty(const LoadOptions& options) {
   auto db = store::Database::open(options.db_url);
   if (!db) return db.error();
-  SY_TRY((*db)->migrate());
+  auto migrated = (*db)->migrate();
+  if (!migrated) return migrated.error();
   bool has_customers = false;
   SY_TRY((*db)->read([&](Connection& conn) -> Status {
     auto row = conn.query_one("SELECT id FROM customers LIMIT 1");
@@ -222,18 +224,21 @@ Status check_empty_or_wipe(const LoadOptions& options) {
     has_customers = row->has_value();
     return ok_status();
   }));
-  if (!has_customers) return ok_status();
-  if (!options.force) {
+  if (has_customers && !options.force) {
     return make_error(ErrorKind::kConflict, "demo_data_exists",
                       (*db)->display_url() +
                           " already has customers; demo-data loads only into an empty database "
                           "(use --force to wipe customers, accounts, bills, payments, outages and "
                           "contacts first)");
   }
-  return (*db)->write([](Connection& conn) -> Status {
-    for (const char* table : kWipeOrder) SY_TRY(conn.exec(std::string("DELETE FROM ") + table));
-    return ok_status();
-  });
+  return has_customers;
+}
+
+// Runs on the bulk connection with the secondary indexes dropped (and on SQLite without
+// foreign key checks, where DELETE without WHERE then truncates instead of going row by row).
+Status wipe(Connection& conn) {
+  for (const char* table : kWipeOrder) SY_TRY(conn.exec(std::string("DELETE FROM ") + table));
+  return ok_status();
 }
 
 Status load_regions(BulkLoader& bulk, const Generator& gen, LoadCounts& counts) {
@@ -358,17 +363,22 @@ const std::vector<std::pair<std::string, std::string>>& bulk_secondary_indexes()
 }
 
 Result<LoadResult> load_demo(const LoadOptions& options) {
-  SY_TRY(check_empty_or_wipe(options));
+  auto needs_wipe = check_empty(options);
+  if (!needs_wipe) return needs_wipe.error();
   auto opened = BulkLoader::open(options.db_url);
   if (!opened) return opened.error();
   BulkLoader& bulk = **opened;
   SY_TRY(prepare_statements(bulk));
   SY_TRY(skip_foreign_key_checks(bulk.connection()));
+  SY_TRY(set_indexes(bulk.connection(), false));
+  if (*needs_wipe) {
+    if (options.step) options.step("wiping the previous demo data");
+    SY_TRY(wipe(bulk.connection()));
+  }
 
   Generator gen(options.demo);
   LoadResult result;
   SY_TRY(load_regions(bulk, gen, result.counts));
-  SY_TRY(set_indexes(bulk.connection(), false));
   Status streamed = stream_customers(bulk, gen, options, result.counts);
   // Indexes come back even when the load failed half-way, so the schema stays whole.
   if (options.step) options.step("rebuilding indexes");
