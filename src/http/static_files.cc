@@ -90,7 +90,10 @@ Response StaticFiles::serve(const Request& req) const {
                            "the path must not contain '.', '..' or '\\' segments");
   }
   if (root_.empty()) return fallback(req);
-  fs::path file = root_ / fs::path(path.substr(1));
+  // Leading slashes are dropped: root_ / "/etc/passwd" would be "/etc/passwd".
+  fs::path file = root_ / fs::path(path.substr(path.find_first_not_of('/') == std::string::npos
+                                                   ? path.size()
+                                                   : path.find_first_not_of('/')));
   if (path.back() == '/') file /= "index.html";
   std::error_code ec;
   fs::path real = fs::canonical(file, ec);

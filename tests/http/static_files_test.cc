@@ -99,6 +99,12 @@ TEST_F(StaticFilesTest, TraversalAttemptsNeverLeaveTheRoot) {
     EXPECT_GE(r->status, 400) << target;
     EXPECT_EQ(r->body.find("TOP-SECRET"), std::string::npos) << target;
   }
+  // An absolute path after the root's slash is looked up inside the root, not outside.
+  auto absolute = get("/" + (dir_ / "secret.txt").string());
+  EXPECT_EQ(absolute->status, 404);
+  EXPECT_EQ(absolute->body.find("TOP-SECRET"), std::string::npos);
+  auto passwd = get("//etc/passwd");  // no such page in the app: the app shell answers
+  EXPECT_EQ(passwd->body, "<html>app shell</html>");
 }
 
 TEST_F(StaticFilesTest, HeadOnAFileHasNoBody) {
