@@ -69,6 +69,9 @@ class Engine {
   // Fires due rules and time-outs, then matches. The returned vector is valid until the next call.
   const std::vector<Offer>& on_tick(TimePoint now);
   std::vector<Notice> take_notices();
+  // When on_tick next has timed work to do (a rule, a preferred-agent or reservation time-out), so
+  // the caller can arm one timer instead of polling. nullopt = nothing pending.
+  std::optional<TimePoint> next_timer() const;
 
   // --- queries ----------------------------------------------------------------------------
   bool contact_exists(ContactId contact) const;

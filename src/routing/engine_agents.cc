@@ -93,6 +93,7 @@ void Engine::State::unindex_agent(AgentId id) {
 // next on_tick decide (serve it, or put it back in the indexes).
 void Engine::State::mark_agent(AgentId id) {
   AgentRec& a = agents[id];
+  __builtin_prefetch(a.skills.data());  // the next tick walks them
   if (a.indexed) unindex_agent(id);
   if (!a.dirty) {
     a.dirty = true;

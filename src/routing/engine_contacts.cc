@@ -83,6 +83,7 @@ std::uint32_t Engine::State::class_for(const ContactRec& c) {
     skill_classes[slot_channel(r.index_skill, ch)].push_back(ClassRef{id, i});
   }
   classes.push_back(std::move(cls));
+  class_head.push_back(WaitKey{0, 0, 0, kNoSlot});
   class_ids.emplace(key, id);
   queues[c.queue].classes.push_back(id);
   return id;
@@ -94,6 +95,8 @@ void Engine::State::enqueue(std::uint32_t slot) {
   WaitKey k = c.key();
   k.slot = slot;
   classes[c.cls].waiting.insert(k);
+  WaitKey& head = class_head[c.cls];
+  if (head.slot == kNoSlot || k < head) head = k;
   c.in_class = true;
 }
 
@@ -102,7 +105,10 @@ void Engine::State::dequeue(std::uint32_t slot) {
   if (!c.in_class) return;
   WaitKey k = c.key();
   k.slot = slot;
-  classes[c.cls].waiting.erase(k);
+  auto& waiting = classes[c.cls].waiting;
+  waiting.erase(k);
+  WaitKey& head = class_head[c.cls];
+  if (head.slot == slot) head = waiting.empty() ? WaitKey{0, 0, 0, kNoSlot} : *waiting.begin();
   c.in_class = false;
 }
 
@@ -120,7 +126,7 @@ void Engine::State::free_contact(std::uint32_t slot) {
   c.st = ContactState::kFree;
   c.dirty = false;
   c.in_class = false;
-  c.timer_seq = 0;
+  timers.cancel(slot);
   c.trail.clear();
   ++c.gen;
   free_slots.push_back(slot);
@@ -142,8 +148,7 @@ void Engine::State::remove_contact(std::uint32_t slot) {
 }
 
 void Engine::State::schedule(std::uint32_t slot, std::int64_t at_us, TimerKind kind) {
-  contacts[slot].timer_seq = ++timer_seq;
-  timers.push(Timer{at_us, timer_seq, slot, kind});
+  timers.set(Timer{at_us, ++timer_seq, slot, kind});
 }
 
 void Engine::State::schedule_next_rule(std::uint32_t slot) {
@@ -158,7 +163,7 @@ void Engine::State::schedule_next_rule(std::uint32_t slot) {
   consider(r.overflow_after_s, kStageOverflow);
   if (r.max_wait_action != MaxWaitAction::kNone) consider(r.max_wait_s, kStageMaxWait);
   if (next == INT64_MAX) {
-    c.timer_seq = 0;
+    timers.cancel(slot);
     return;
   }
   schedule(slot, us(c.arrival) + next, TimerKind::kRule);

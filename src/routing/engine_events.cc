@@ -176,7 +176,7 @@ Status Engine::on_offer_accepted(ContactId id, TimePoint now) {
   ++a.connected;
   c->st = ContactState::kConnected;
   c->answered = now;
-  c->timer_seq = 0;
+  s_->timers.cancel(static_cast<std::uint32_t>((id & 0xFFFFFFFFu) - 1));
   return ok_status();
 }
 
@@ -255,12 +255,15 @@ const std::vector<Offer>& Engine::on_tick(TimePoint now) {
   while (!s.timers.empty() && s.timers.top().at_us <= us(now)) {
     Timer t = s.timers.top();
     s.timers.pop();
-    const ContactRec& c = s.contacts[t.slot];
-    if (c.st == ContactState::kFree || c.timer_seq != t.seq) continue;  // cancelled
     s.fire_timer(t, now);
   }
   s.match(now);
   return s.offers;
+}
+
+std::optional<TimePoint> Engine::next_timer() const {
+  if (s_->timers.empty()) return std::nullopt;
+  return TimePoint{std::chrono::microseconds(s_->timers.top().at_us)};
 }
 
 std::vector<Notice> Engine::take_notices() {

@@ -58,12 +58,18 @@ std::uint32_t Engine::State::best_contact_for(AgentId id, std::uint32_t* candida
   WaitKey best{};
   auto scan = [&](int skill_slot, int ch) {
     for (const ClassRef& ref : skill_classes[slot_channel(skill_slot, ch)]) {
-      const ContactClass& cls = classes[ref.cls];
-      if (cls.waiting.empty()) continue;
+      const WaitKey& head = class_head[ref.cls];
+      if (head.slot == kNoSlot) continue;
       ++*candidates;
-      auto it = cls.waiting.begin();
-      if (have && !(*it < best)) continue;  // cannot beat what we have
+      if (have && !(head < best)) continue;  // cannot beat what we have
+      const ContactClass& cls = classes[ref.cls];
       if (!eligible(a, cls, cls.alts[ref.alt])) continue;
+      if (skipped.empty() && skip_expiring.empty()) {  // nobody refused anything lately
+        best = head;
+        have = true;
+        continue;
+      }
+      auto it = cls.waiting.begin();
       while (it != cls.waiting.end() && contacts[it->slot].skip_agent == id) ++it;
       if (it == cls.waiting.end()) continue;
       if (!have || *it < best) {
@@ -103,7 +109,7 @@ void Engine::State::offer(std::uint32_t slot, AgentId id, TimePoint now, Strateg
   if (cfg.reservation_timeout.count() > 0) {
     schedule(slot, us(deadline), TimerKind::kReservation);
   } else {
-    c.timer_seq = 0;
+    timers.cancel(slot);
   }
   offers.push_back(Offer{id_of(slot), id, c.queue, c.external_id, deadline, d});
 }

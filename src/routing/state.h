@@ -26,6 +26,7 @@ namespace sy::routing {
 inline constexpr int kMaxRequiredSkills = 4;
 inline constexpr std::uint8_t kAnyLanguage = 0xFF;
 inline constexpr std::uint16_t kNoRegion = 0xFFFF;
+inline constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
 
 // Strategy orders an index can keep.
 enum class Order : std::uint8_t { kIdle, kOccupied, kLevel, kRoundRobin };
@@ -122,7 +123,6 @@ struct ContactRec {
   std::uint32_t cls = 0;
   AgentId agent = kNoAgent;       // offered to / connected with / preferred (when held)
   AgentId skip_agent = kNoAgent;  // just refused it: do not offer straight back
-  std::uint64_t timer_seq = 0;    // the one live timer of this contact (0 = none)
   AgentId preferred = kNoAgent;
   std::uint64_t external_id = 0;
   std::vector<Decision> trail;
@@ -170,7 +170,74 @@ struct Timer {
   std::uint64_t seq;
   std::uint32_t slot;
   TimerKind kind;
-  bool operator>(const Timer& o) const { return at_us != o.at_us ? at_us > o.at_us : seq > o.seq; }
+  bool before(const Timer& o) const { return at_us != o.at_us ? at_us < o.at_us : seq < o.seq; }
+};
+
+// Pending timers, at most one per contact, in a binary heap that can also remove: a cancelled
+// timer (the call was answered) leaves at once, so the heap is only as big as the live timers.
+class TimerHeap {
+ public:
+  bool empty() const { return heap_.empty(); }
+  const Timer& top() const { return heap_.front(); }
+  void set(const Timer& t) {
+    if (t.slot >= pos_.size()) pos_.resize(t.slot + 1, -1);
+    if (pos_[t.slot] >= 0) {
+      auto i = static_cast<std::size_t>(pos_[t.slot]);
+      heap_[i] = t;
+      sift_down(sift_up(i));
+      return;
+    }
+    heap_.push_back(t);
+    pos_[t.slot] = static_cast<std::int32_t>(heap_.size() - 1);
+    sift_up(heap_.size() - 1);
+  }
+  void cancel(std::uint32_t slot) {
+    if (slot >= pos_.size() || pos_[slot] < 0) return;
+    auto i = static_cast<std::size_t>(pos_[slot]);
+    pos_[slot] = -1;
+    if (i + 1 == heap_.size()) {
+      heap_.pop_back();
+      return;
+    }
+    heap_[i] = heap_.back();
+    heap_.pop_back();
+    pos_[heap_[i].slot] = static_cast<std::int32_t>(i);
+    sift_down(sift_up(i));
+  }
+  void pop() { cancel(heap_.front().slot); }
+  bool has(std::uint32_t slot) const { return slot < pos_.size() && pos_[slot] >= 0; }
+
+ private:
+  void place(std::size_t i, const Timer& t) {
+    heap_[i] = t;
+    pos_[t.slot] = static_cast<std::int32_t>(i);
+  }
+  std::size_t sift_up(std::size_t i) {
+    Timer t = heap_[i];
+    while (i > 0) {
+      std::size_t parent = (i - 1) / 2;
+      if (!t.before(heap_[parent])) break;
+      place(i, heap_[parent]);
+      i = parent;
+    }
+    place(i, t);
+    return i;
+  }
+  void sift_down(std::size_t i) {
+    Timer t = heap_[i];
+    const std::size_t n = heap_.size();
+    for (;;) {
+      std::size_t child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && heap_[child + 1].before(heap_[child])) ++child;
+      if (!heap_[child].before(t)) break;
+      place(i, heap_[child]);
+      i = child;
+    }
+    place(i, t);
+  }
+  std::vector<Timer> heap_;
+  std::vector<std::int32_t> pos_;  // per contact slot: index in heap_, -1 = no timer
 };
 
 struct QueueRuntime {
@@ -206,6 +273,9 @@ struct Engine::State {
   // Classes of waiting contacts and, per (skill slot, channel), the classes an agent with that
   // skill might serve.
   std::vector<ContactClass> classes;
+  // Head (best waiting contact) of every class, kept contiguous so an agent scanning the classes
+  // it may serve touches one small array instead of every class's tree. Empty = kNoHead.
+  std::vector<WaitKey> class_head;
   std::unordered_map<ClassKey, std::uint32_t, ClassKeyHash> class_ids;
   std::vector<std::vector<ClassRef>> skill_classes;
 
@@ -213,7 +283,7 @@ struct Engine::State {
   std::vector<std::uint32_t> free_slots;
   std::size_t waiting_total = 0;
   std::uint64_t next_seq = 1;
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers;
+  TimerHeap timers;
   std::uint64_t timer_seq = 0;
   std::unordered_map<std::uint64_t, std::int64_t> last_seen_us;  // customer -> last arrival
 
