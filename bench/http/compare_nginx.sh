@@ -7,7 +7,8 @@
 #   bench/http/compare_nginx.sh URL [COOKIE_HEADER_VALUE] [DURATION]
 #   e.g. bench/http/compare_nginx.sh http://127.0.0.1:8080/api/v1/customers/lookup?phone=1380...
 #        'sy_session=abc' 10s
-# Environment: WRK_THREADS (2), WRK_CONNECTIONS (64), NGINX_WORKERS (2).
+# Environment: WRK_THREADS (2), WRK_CONNECTIONS (64), NGINX_WORKERS (2), ROUNDS (1: with more,
+# the two are measured alternately that many times and the medians are compared).
 set -euo pipefail
 
 url=${1:?usage: compare_nginx.sh URL [COOKIE] [DURATION]}
@@ -16,6 +17,7 @@ duration=${3:-10s}
 threads=${WRK_THREADS:-2}
 connections=${WRK_CONNECTIONS:-64}
 workers=${NGINX_WORKERS:-2}
+rounds=${ROUNDS:-1}
 
 case "$url" in
   http://127.0.0.1:* | http://localhost:* | http://\[::1\]:*) ;;
@@ -96,9 +98,26 @@ run_wrk() {  # url [wrk header args...]
     awk '/Requests\/sec/ {print $2}'
 }
 
-echo "payload: $size bytes; wrk -t$threads -c$connections -d$duration; nginx workers: $workers; $(nproc) CPUs"
-ours=$(run_wrk "$url" "${headers[@]}")
-theirs=$(run_wrk "$nginx_url")
+echo "payload: $size bytes; wrk -t$threads -c$connections -d$duration; nginx workers: $workers;" \
+  "$(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg); rounds: $rounds"
+ours_all=()
+theirs_all=()
+for round in $(seq "$rounds"); do
+  # Alternate the order so that background load drifting during the run hits both alike.
+  if [ $((round % 2)) -eq 1 ]; then
+    ours=$(run_wrk "$url" "${headers[@]}")
+    theirs=$(run_wrk "$nginx_url")
+  else
+    theirs=$(run_wrk "$nginx_url")
+    ours=$(run_wrk "$url" "${headers[@]}")
+  fi
+  [ "$rounds" -gt 1 ] && printf 'round %d: switchyard %s, nginx %s\n' "$round" "$ours" "$theirs"
+  ours_all+=("$ours")
+  theirs_all+=("$theirs")
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ours=$(median "${ours_all[@]}")
+theirs=$(median "${theirs_all[@]}")
 ratio=$(python3 -c "print(f'{float(\"$ours\") / float(\"$theirs\"):.2f}')")
 printf 'switchyard: %s requests/s  (%s)\n' "$ours" "$url"
 printf 'nginx:      %s requests/s  (static file, same size)\n' "$theirs"
