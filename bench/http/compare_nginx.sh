@@ -94,8 +94,12 @@ curl -sf -o /dev/null "$nginx_url" || { echo "nginx did not start:" >&2; tail -5
 
 run_wrk() {  # url [wrk header args...]
   local target=$1; shift
-  timeout 120 wrk -t"$threads" -c"$connections" -d"$duration" "$@" "$target" |
-    awk '/Requests\/sec/ {print $2}'
+  timeout 120 wrk -t"$threads" -c"$connections" -d"$duration" "$@" "$target" > "$tmp/wrk.out"
+  # Error answers are cheap; a run that got them does not measure the endpoint.
+  if grep -q 'Non-2xx' "$tmp/wrk.out"; then
+    echo "warning: $target: $(grep 'Non-2xx' "$tmp/wrk.out" | xargs)" >&2
+  fi
+  awk '/Requests\/sec/ {print $2}' "$tmp/wrk.out"
 }
 
 echo "payload: $size bytes; wrk -t$threads -c$connections -d$duration; nginx workers: $workers;" \
