@@ -2,6 +2,8 @@
 // core, writes the response, and loops for keep-alive. Protocol errors get the JSON error
 // shape and a close. Deadlines use one lazily re-armed timer per connection so that the
 // common keep-alive loop re-arms nothing.
+#include <spdlog/spdlog.h>
+
 #include <array>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
@@ -201,9 +203,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
     } else {
       res = core_.handle(req);
     }
-    worker_.record(req, res.status, Clock::now() - request_start_);
+    auto elapsed = Clock::now() - request_start_;
+    worker_.record(req, res.status, elapsed);
+    log_request(req, res.status, elapsed);
     bool keep_alive = req.keep_alive && !core_.stopping;
     write(std::move(res), req, keep_alive, req.method == Method::kHead, version);
+  }
+
+  // Server errors are worth a warning; everything else is a debug-level access log (spdlog
+  // checks the level before formatting, so this costs nothing when it is off).
+  static void log_request(const Request& req, int status, Clock::duration elapsed) {
+    double ms = std::chrono::duration<double, std::milli>(elapsed).count();
+    if (status >= 500) {
+      spdlog::warn("http: {} {} -> {} in {:.2f} ms (request {}, from {})", req.method_text,
+                   req.path, status, ms, req.request_id, req.remote_address);
+    } else {
+      spdlog::debug("http: {} {} -> {} in {:.2f} ms (request {})", req.method_text, req.path,
+                    status, ms, req.request_id);
+    }
   }
 
   // Serializes the header into a reused buffer and writes header and body in one gather
