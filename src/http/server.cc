@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <random>
 #include <thread>
 
@@ -77,7 +78,9 @@ void Worker::record(const Request& req, int status, std::chrono::steady_clock::d
 
 struct Server::Impl {
   Impl(ServerOptions options, Router& router, metrics::Registry& registry)
-      : core(std::move(options), router, registry), acceptor(acceptor_ioc) {}
+      : core(std::move(options), router, registry),
+        acceptor(acceptor_ioc),
+        accept_backoff(acceptor_ioc) {}
 
   void accept_next();
 
@@ -85,6 +88,7 @@ struct Server::Impl {
   std::vector<std::unique_ptr<internal::Worker>> workers;
   asio::io_context acceptor_ioc{1};
   tcp::acceptor acceptor;
+  asio::steady_timer accept_backoff;
   std::thread acceptor_thread;
   std::size_t next_worker = 0;
   std::uint16_t port = 0;
@@ -157,8 +161,13 @@ void Server::Impl::accept_next() {
         });
       }
     } else {
-      // EMFILE and friends: log and keep accepting rather than stop serving.
+      // EMFILE and friends: keep serving, but pause so that a persistent error does not spin.
       spdlog::warn("http: accept failed: {}", ec.message());
+      accept_backoff.expires_after(std::chrono::milliseconds(100));
+      accept_backoff.async_wait([this](boost::system::error_code wec) {
+        if (!wec && acceptor.is_open()) accept_next();
+      });
+      return;
     }
     accept_next();
   });
@@ -211,6 +220,7 @@ void Server::stop() {
   asio::post(im.acceptor_ioc, [&im] {
     boost::system::error_code ec;
     im.acceptor.close(ec);
+    im.accept_backoff.cancel();
   });
   im.acceptor_thread.join();
   for (auto& w : im.workers) {
