@@ -159,11 +159,15 @@ Result<std::unique_ptr<Database>> open_sqlite(const Target& target,
   parts.options = options;
   SqliteOptions reader_options;
   reader_options.role = SqliteOptions::Role::kReader;
-  for (int i = 0; i < std::max(1, options.read_connections); ++i) {
+  parts.open_reader = [path, display, reader_options]() -> Result<std::unique_ptr<Connection>> {
     auto reader = SqliteConnection::open(path, display, reader_options);
-    if (!reader) return fail(reader.error());
-    parts.readers.push_back(std::move(*reader));
-  }
+    if (!reader) return reader.error();
+    return std::unique_ptr<Connection>(std::move(*reader));
+  };
+  // One reader up front proves reads work; the others open when concurrent reads need them.
+  auto first_reader = parts.open_reader();
+  if (!first_reader) return fail(first_reader.error());
+  parts.readers.push_back(std::move(*first_reader));
   parts.writer = std::move(*writer);
   parts.on_close = std::move(cleanup);
   return std::unique_ptr<Database>(new PooledDatabase(std::move(parts)));
@@ -177,11 +181,15 @@ Result<std::unique_ptr<Database>> open_postgres(const Target& target,
   parts.dialect = Dialect::kPostgres;
   parts.display_url = redact_postgres_url(target.location);
   parts.options = options;
-  for (int i = 0; i < std::max(1, options.read_connections); ++i) {
-    auto reader = PostgresConnection::open(target.location);
+  const std::string url = target.location;
+  parts.open_reader = [url]() -> Result<std::unique_ptr<Connection>> {
+    auto reader = PostgresConnection::open(url);
     if (!reader) return reader.error();
-    parts.readers.push_back(std::move(*reader));
-  }
+    return std::unique_ptr<Connection>(std::move(*reader));
+  };
+  auto first_reader = parts.open_reader();
+  if (!first_reader) return first_reader.error();
+  parts.readers.push_back(std::move(*first_reader));
   parts.writer = std::move(*writer);
   return std::unique_ptr<Database>(new PooledDatabase(std::move(parts)));
 }

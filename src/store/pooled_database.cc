@@ -1,6 +1,8 @@
 // Reads on pooled connections inside a read-only snapshot; writes through the writer thread.
 #include "store/pooled_database.h"
 
+#include <algorithm>
+
 #include "store/migrations.h"
 
 namespace sy::store {
@@ -20,6 +22,9 @@ PooledDatabase::PooledDatabase(Parts parts)
       display_url_(std::move(parts.display_url)),
       on_close_(std::move(parts.on_close)),
       idle_(std::move(parts.readers)),
+      open_reader_(std::move(parts.open_reader)),
+      readers_open_(static_cast<int>(idle_.size())),
+      max_readers_(std::max(readers_open_, parts.options.read_connections)),
       writer_(
           std::make_unique<GroupCommitWriter>(std::move(parts.writer), parts.options.max_group)) {}
 
@@ -32,12 +37,29 @@ PooledDatabase::~PooledDatabase() {
   if (on_close_) on_close_();
 }
 
-std::unique_ptr<Connection> PooledDatabase::borrow() {
-  std::unique_lock lock(pool_mu_);
-  pool_cv_.wait(lock, [this] { return !idle_.empty(); });
-  auto conn = std::move(idle_.back());
-  idle_.pop_back();
-  return conn;
+Result<std::unique_ptr<Connection>> PooledDatabase::borrow() {
+  {
+    std::unique_lock lock(pool_mu_);
+    const bool can_grow = open_reader_ != nullptr;
+    pool_cv_.wait(lock,
+                  [&] { return !idle_.empty() || (can_grow && readers_open_ < max_readers_); });
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      return conn;
+    }
+    ++readers_open_;  // reserve the slot, then connect without holding the lock
+  }
+  auto opened = open_reader_();
+  if (!opened) {
+    {
+      std::lock_guard lock(pool_mu_);
+      --readers_open_;
+    }
+    pool_cv_.notify_one();
+    return opened.error();
+  }
+  return std::move(*opened);
 }
 
 void PooledDatabase::give_back(std::unique_ptr<Connection> conn) {
@@ -49,7 +71,9 @@ void PooledDatabase::give_back(std::unique_ptr<Connection> conn) {
 }
 
 Status PooledDatabase::read(const std::function<Status(Connection&)>& fn) {
-  auto conn = borrow();
+  auto borrowed = borrow();
+  if (!borrowed) return borrowed.error();
+  std::unique_ptr<Connection> conn = std::move(*borrowed);
   struct Return {
     PooledDatabase* db;
     std::unique_ptr<Connection>& conn;

@@ -20,7 +20,9 @@ class PooledDatabase final : public Database {
     Dialect dialect = Dialect::kSqlite;
     std::string display_url;
     std::unique_ptr<Connection> writer;
-    std::vector<std::unique_ptr<Connection>> readers;  // at least one
+    std::vector<std::unique_ptr<Connection>> readers;  // opened up front (at least one)
+    // Opens one more read connection; the pool grows on demand up to options.read_connections.
+    std::function<Result<std::unique_ptr<Connection>>()> open_reader;
     DatabaseOptions options;
     std::function<void()> on_close;  // e.g. removes a throw-away database file
   };
@@ -38,7 +40,7 @@ class PooledDatabase final : public Database {
   CommitStats commit_stats() const override { return writer_->stats(); }
 
  private:
-  std::unique_ptr<Connection> borrow();
+  Result<std::unique_ptr<Connection>> borrow();
   void give_back(std::unique_ptr<Connection> conn);
 
   Dialect dialect_;
@@ -47,6 +49,9 @@ class PooledDatabase final : public Database {
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
+  std::function<Result<std::unique_ptr<Connection>>()> open_reader_;
+  int readers_open_ = 0;  // idle or borrowed
+  int max_readers_ = 1;
   std::unique_ptr<GroupCommitWriter> writer_;
 };
 

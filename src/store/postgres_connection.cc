@@ -117,7 +117,7 @@ Status PostgresConnection::connect() {
   std::string conninfo = url_;
   if (conninfo.find("connect_timeout=") == std::string::npos) {
     conninfo += conninfo.find('?') == std::string::npos ? "?" : "&";
-    conninfo += "connect_timeout=5";
+    conninfo += "connect_timeout=15";  // long enough for a loaded machine, short for a dead host
   }
   try {
     conn_.reset();

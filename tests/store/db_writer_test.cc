@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "db_test_support.h"
@@ -189,6 +191,35 @@ TEST_P(WriterTest, ReadersProceedWhileTheWriterHoldsATransaction) {
   gate.release.set_value();
   EXPECT_TRUE(held_done.get_future().get().ok());
   EXPECT_EQ(count_actions(*db, "reader.uncommitted"), 1);
+}
+
+TEST_P(WriterTest, ReadersRunConcurrentlyUpToThePoolSize) {
+  DatabaseOptions options;
+  options.read_connections = 3;
+  auto db = open_db(true, options);
+  ASSERT_TRUE(db);
+  // Three readers must be inside read() at the same time for any of them to finish.
+  std::mutex mu;
+  std::condition_variable cv;
+  int inside = 0;
+  auto reader = [&] {
+    return db->read([&](Connection& c) -> Status {
+      auto rows = c.query("SELECT COUNT(*) FROM regions");
+      if (!rows) return rows.error();
+      std::unique_lock lock(mu);
+      ++inside;
+      cv.notify_all();
+      bool all = cv.wait_for(lock, std::chrono::seconds(20), [&] { return inside == 3; });
+      if (!all) return make_error(ErrorKind::kInternal, "not_concurrent", "readers serialized");
+      return ok_status();
+    });
+  };
+  auto a = std::async(std::launch::async, reader);
+  auto b = std::async(std::launch::async, reader);
+  auto c = std::async(std::launch::async, reader);
+  EXPECT_TRUE(a.get().ok());
+  EXPECT_TRUE(b.get().ok());
+  EXPECT_TRUE(c.get().ok());
 }
 
 TEST_P(WriterTest, ShutdownAnswersAndCommitsEverythingQueued) {
