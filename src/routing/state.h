@@ -10,6 +10,7 @@
 //   timers with lazy cancellation.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -71,6 +72,95 @@ struct WaitKey {
   }
 };
 
+// The waiting line of one class: one bucket per priority (0..9), each sorted by arrival. New
+// arrivals append and offers take the front, so the common operations are O(1) without a tree
+// node allocation; putting a contact back at its old place or removing an abandoned one from the
+// middle is a binary search and a shift within its bucket.
+class WaitList {
+ public:
+  static constexpr int kBuckets = 10;
+
+  void insert(const WaitKey& k) {
+    Bucket& b = buckets_[bucket_of(k)];
+    if (b.head == b.keys.size() || b.keys.back() < k) {
+      b.keys.push_back(k);
+    } else {
+      b.keys.insert(std::lower_bound(b.keys.begin() + static_cast<std::ptrdiff_t>(b.head),
+                                     b.keys.end(), k),
+                    k);
+    }
+    mask_ |= static_cast<std::uint16_t>(1u << bucket_of(k));
+    ++size_;
+  }
+  void erase(const WaitKey& k) {
+    int i = bucket_of(k);
+    Bucket& b = buckets_[i];
+    auto first = b.keys.begin() + static_cast<std::ptrdiff_t>(b.head);
+    if (first != b.keys.end() && !(*first < k) && !(k < *first)) {
+      ++b.head;  // the front: the usual case (an offer)
+    } else {
+      auto it = std::lower_bound(first, b.keys.end(), k);
+      if (it == b.keys.end() || k < *it) return;
+      b.keys.erase(it);
+    }
+    --size_;
+    if (b.head == b.keys.size()) {
+      b.keys.clear();
+      b.head = 0;
+      mask_ &= static_cast<std::uint16_t>(~(1u << i));
+    } else if (b.head >= 64 && 2 * b.head >= b.keys.size()) {
+      b.keys.erase(b.keys.begin(), b.keys.begin() + static_cast<std::ptrdiff_t>(b.head));
+      b.head = 0;
+    }
+  }
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+
+  // Forward iteration in waiting order (highest priority first, then arrival).
+  class Iterator {
+   public:
+    Iterator(const WaitList* l, int bucket, std::size_t pos) : l_(l), bucket_(bucket), pos_(pos) {
+      settle();
+    }
+    const WaitKey& operator*() const { return l_->buckets_[bucket_].keys[pos_]; }
+    const WaitKey* operator->() const { return &**this; }
+    Iterator& operator++() {
+      ++pos_;
+      settle();
+      return *this;
+    }
+    bool operator!=(const Iterator& o) const { return bucket_ != o.bucket_ || pos_ != o.pos_; }
+    bool operator==(const Iterator& o) const { return !(*this != o); }
+
+   private:
+    void settle() {
+      while (bucket_ >= 0 && pos_ >= l_->buckets_[bucket_].keys.size()) {
+        --bucket_;
+        pos_ = bucket_ >= 0 ? l_->buckets_[bucket_].head : 0;
+      }
+    }
+    const WaitList* l_;
+    int bucket_;
+    std::size_t pos_;
+  };
+  Iterator begin() const {
+    if (mask_ == 0) return end();
+    int top = 31 - __builtin_clz(mask_);  // highest priority with anyone waiting
+    return Iterator(this, top, buckets_[top].head);
+  }
+  Iterator end() const { return Iterator(this, -1, 0); }
+
+ private:
+  struct Bucket {
+    std::vector<WaitKey> keys;
+    std::size_t head = 0;  // keys before it have left
+  };
+  static int bucket_of(const WaitKey& k) { return -k.neg_priority; }
+  std::array<Bucket, kBuckets> buckets_;
+  std::uint16_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
 // One way a contact of a class may be served: these skills at these levels, by these groups.
 struct Requirement {
   std::array<SkillLevel, kMaxRequiredSkills> skills{};
@@ -80,6 +170,19 @@ struct Requirement {
   QueueId queue = kNoQueue;  // whose strategy picks the agent
   Order order = Order::kIdle;
   std::uint16_t index_skill = 0;  // first required skill, or the "any skill" slot
+};
+
+// At most two ways (own queue, overflow queue), stored inline: eligibility checks stay in the
+// class's own cache lines.
+struct Alternatives {
+  std::array<Requirement, 2> items{};
+  std::uint8_t count = 0;
+  void push_back(const Requirement& r) { items[count++] = r; }
+  std::size_t size() const { return count; }
+  Requirement& operator[](std::size_t i) { return items[i]; }
+  const Requirement& operator[](std::size_t i) const { return items[i]; }
+  const Requirement* begin() const { return items.data(); }
+  const Requirement* end() const { return items.data() + count; }
 };
 
 using ClassKey = std::array<std::uint64_t, 3>;
@@ -97,34 +200,36 @@ struct ContactClass {
   std::uint8_t stage = 0;
   std::uint8_t language = kAnyLanguage;
   std::uint16_t region = kNoRegion;
-  std::vector<Requirement> alts;  // alt 0: own queue; alt 1: overflow queue
-  std::set<WaitKey> waiting;
+  Alternatives alts;  // alt 0: own queue; alt 1: overflow queue
+  WaitList waiting;
 };
 
 enum class ContactState : std::uint8_t { kFree, kHeld, kWaiting, kOffered, kConnected };
 
-struct ContactRec {
+// Hot fields (touched by every event) first, so one cache line serves most events.
+struct alignas(64) ContactRec {
   std::uint32_t gen = 0;
   ContactState st = ContactState::kFree;
-  QueueId queue = 0;
   Channel channel = Channel::kVoice;
-  std::uint8_t skill_count = 0;
-  std::array<SkillLevel, kMaxRequiredSkills> skills{};
-  std::uint8_t language = kAnyLanguage;
+  QueueId queue = 0;
+  AgentId agent = kNoAgent;  // offered to / connected with
+  std::uint32_t cls = 0;
+  int priority = 0;
+  TimePoint arrival{};
+  TimePoint answered{};
+  std::uint64_t seq = 0;
+  std::uint64_t external_id = 0;
   std::uint16_t region = kNoRegion;
   bool region_counted = false;
   bool in_class = false;
   bool dirty = false;
   std::uint8_t stage = 0;
-  int priority = 0;
-  TimePoint arrival{};
-  TimePoint answered{};
-  std::uint64_t seq = 0;
-  std::uint32_t cls = 0;
-  AgentId agent = kNoAgent;       // offered to / connected with / preferred (when held)
+  std::uint8_t language = kAnyLanguage;
+  std::uint8_t skill_count = 0;
   AgentId skip_agent = kNoAgent;  // just refused it: do not offer straight back
+  // Colder fields.
   AgentId preferred = kNoAgent;
-  std::uint64_t external_id = 0;
+  std::array<SkillLevel, kMaxRequiredSkills> skills{};
   std::vector<Decision> trail;
   WaitKey key() const;
 };
@@ -135,26 +240,28 @@ struct IndexedAt {  // the values an agent's index keys were computed from
   std::uint8_t load = 0;
 };
 
-struct AgentRec {
-  std::string name;
-  std::vector<SkillLevel> skills;  // sorted by skill
-  std::uint64_t language_mask = 0;
-  std::uint64_t group_mask = 0;
-  std::vector<std::uint16_t> regions;  // sorted; empty = all
+// Hot fields first (state, load, times, skills), names and lists at the end.
+struct alignas(64) AgentRec {
+  AgentState presence = AgentState::kOffline;
+  std::uint8_t indexed = 0;  // bit per channel: in the ready indexes for it
+  bool dirty = false;
   std::array<std::uint8_t, kChannelCount> capacity{};
   std::array<std::uint8_t, kChannelCount> load{};  // by capacity channel
   int reserved = 0;
   int connected = 0;
-  AgentState presence = AgentState::kOffline;
-  std::string break_reason;
   std::int64_t idle_since_us = 0;
   std::int64_t busy_us = 0;  // today
   std::int64_t busy_start_us = 0;
+  std::vector<SkillLevel> skills;  // sorted by skill
+  std::uint64_t language_mask = 0;
+  // Colder fields.
+  std::uint64_t group_mask = 0;
   std::int64_t busy_day = 0;
-  std::uint8_t indexed = 0;  // bit per channel: in the ready indexes for it
-  bool dirty = false;
+  std::vector<std::uint16_t> regions;  // sorted; empty = all
+  std::vector<std::uint32_t> held;     // slots of contacts waiting for this preferred agent
   std::array<IndexedAt, kChannelCount> at{};
-  std::vector<std::uint32_t> held;  // slots of contacts waiting for this preferred agent
+  std::string name;
+  std::string break_reason;
 
   int level(SkillId skill) const {
     for (const auto& s : skills)
