@@ -129,6 +129,20 @@ TEST_P(RegionRepoTest, DeleteRefusedWhileInUse) {
   o.region_codes = {"350203-01"};
   SY_ASSERT_OK(repos_->outages.create(o));
   SY_EXPECT_CODE(repos_->regions.remove("350203-01"), "region_in_use");  // named by an outage
+
+  // An account billed in another area than its customer's still holds that area.
+  Region spare;
+  spare.code = "350102-09";
+  spare.parent_code = "350102";
+  spare.name = "备用";
+  SY_ASSERT_OK(repos_->regions.create(spare));
+  CustomerFile owner = make_customer("户", "350102-01", "13800000002", "A2");
+  NewAccount elsewhere;
+  elsewhere.account_no = "A3";
+  elsewhere.region_code = "350102-09";
+  SY_ASSERT_OK(repos_->customers.add_account(owner.customer.id, elsewhere));
+  SY_EXPECT_CODE(repos_->regions.remove("350102-09"), "region_in_use");
+  SY_ASSERT_OK(repos_->regions.get("350102-09"));
 }
 
 SY_STORE_TEST_BOTH_BACKENDS(RegionRepoTest);
