@@ -2,6 +2,8 @@
 // prepared statements, and error codes mapped to the store's errors.
 #include "store/sqlite_connection.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -116,7 +118,13 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
   if (rc != SQLITE_OK) {
     std::string why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     int sys = db ? sqlite3_system_errno(db) : 0;
-    if (sys != 0) why += std::string(" (") + std::strerror(sys) + ")";
+    std::error_code ec;
+    std::filesystem::path parent = std::filesystem::absolute(path, ec).parent_path();
+    if (creates && !std::filesystem::exists(path, ec) && ::access(parent.c_str(), W_OK) != 0) {
+      why += " (no permission to create files in " + parent.string() + ")";
+    } else if (sys != 0) {
+      why += std::string(" (") + std::strerror(sys) + ")";
+    }
     sqlite3_close_v2(db);
     return make_error(ErrorKind::kUnavailable, "database_unavailable",
                       "cannot open " + display + ": " + why);
