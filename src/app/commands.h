@@ -12,5 +12,6 @@ int migrate_command(const std::vector<std::string>& args);
 int user_add_command(const std::vector<std::string>& args);
 int demo_data_command(const std::vector<std::string>& args);
 int sim_command(const std::vector<std::string>& args);
+int flow_check_command(const std::vector<std::string>& args);
 
 }  // namespace sy::app

@@ -21,6 +21,7 @@ const CommandEntry kCommands[] = {
     {"version", "print version and build information", sy::app::version_command},
     {"demo-data", "build a demo province (Fujian, two centres)", sy::app::demo_data_command},
     {"sim", "simulate a centre with the real routing engine", sy::app::sim_command},
+    {"flow check", "validate an IVR flow", sy::app::flow_check_command},
 };
 
 void print_usage() {
