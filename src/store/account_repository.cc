@@ -70,53 +70,28 @@ Result<std::vector<Bill>> pay_bills(Connection& conn, std::int64_t account_id,
 Result<PageResult<Bill>> AccountRepository::list_bills(std::int64_t account_id,
                                                        const PageRequest& page) {
   SY_TRY(check_page(page));
-  PageResult<Bill> out;
-  out.page = page.page;
-  out.page_size = page.page_size;
-  Status st = db_.read([&](Connection& conn) -> Status {
+  return sql::read_result<PageResult<Bill>>(db_, [&](Connection& conn) -> Result<PageResult<Bill>> {
     SY_TRY(require_account(conn, account_id));
     sql::Filter f;
     f.where("b.account_id = " + f.param(Value{account_id}));
-    auto total = sql::count(conn, "SELECT COUNT(*) FROM bills b" + f.where_sql(), f.params());
-    if (!total.ok()) return total.error();
-    out.total = *total;
-    std::string where = f.where_sql();
-    std::string limit = f.limit_offset(page);
-    auto rows = conn.query(std::string("SELECT ") + codec::kBillColumns + " FROM bills b" + where +
-                               " ORDER BY b.period DESC" + limit,
-                           f.params());
-    if (!rows.ok()) return rows.error();
-    for (const Row& row : *rows) out.items.push_back(codec::bill_from_row(row));
-    return ok_status();
+    return sql::fetch_page<Bill>(conn, std::string("SELECT ") + codec::kBillColumns,
+                                 " FROM bills b", f, "b.period DESC", page,
+                                 [](const Row& r) { return codec::bill_from_row(r); });
   });
-  if (!st.ok()) return st.error();
-  return out;
 }
 
 Result<PageResult<Payment>> AccountRepository::list_payments(std::int64_t account_id,
                                                              const PageRequest& page) {
   SY_TRY(check_page(page));
-  PageResult<Payment> out;
-  out.page = page.page;
-  out.page_size = page.page_size;
-  Status st = db_.read([&](Connection& conn) -> Status {
-    SY_TRY(require_account(conn, account_id));
-    sql::Filter f;
-    f.where("p.account_id = " + f.param(Value{account_id}));
-    auto total = sql::count(conn, "SELECT COUNT(*) FROM payments p" + f.where_sql(), f.params());
-    if (!total.ok()) return total.error();
-    out.total = *total;
-    std::string where = f.where_sql();
-    std::string limit = f.limit_offset(page);
-    auto rows = conn.query(std::string("SELECT ") + codec::kPaymentColumns + " FROM payments p" +
-                               where + " ORDER BY p.paid_at DESC, p.id DESC" + limit,
-                           f.params());
-    if (!rows.ok()) return rows.error();
-    for (const Row& row : *rows) out.items.push_back(codec::payment_from_row(row));
-    return ok_status();
-  });
-  if (!st.ok()) return st.error();
-  return out;
+  return sql::read_result<PageResult<Payment>>(
+      db_, [&](Connection& conn) -> Result<PageResult<Payment>> {
+        SY_TRY(require_account(conn, account_id));
+        sql::Filter f;
+        f.where("p.account_id = " + f.param(Value{account_id}));
+        return sql::fetch_page<Payment>(conn, std::string("SELECT ") + codec::kPaymentColumns,
+                                        " FROM payments p", f, "p.paid_at DESC, p.id DESC", page,
+                                        [](const Row& r) { return codec::payment_from_row(r); });
+      });
 }
 
 Result<Bill> AccountRepository::add_bill(std::int64_t account_id, const NewBill& bill) {

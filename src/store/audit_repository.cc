@@ -51,27 +51,14 @@ Result<PageResult<AuditEntry>> AuditRepository::list(const AuditFilter& filter,
   if (!filter.target.empty()) f.where("target = " + f.param(Value{filter.target}));
   if (filter.from) f.where("at >= " + f.param(sql::ms(*filter.from)));
   if (filter.to) f.where("at < " + f.param(sql::ms(*filter.to)));
-  PageResult<AuditEntry> out;
-  out.page = page.page;
-  out.page_size = page.page_size;
-  Status st = db_.read([&](Connection& conn) -> Status {
-    auto total = sql::count(conn, "SELECT COUNT(*) FROM audit_log" + f.where_sql(), f.params());
-    if (!total.ok()) return total.error();
-    out.total = *total;
-    sql::Filter paged = f;
-    std::string limit = paged.limit_offset(page);
-    auto rows = conn.query("SELECT id, at, user_id, action, target, detail FROM audit_log" +
-                               f.where_sql() + " ORDER BY at DESC, id DESC" + limit,
-                           paged.params());
-    if (!rows.ok()) return rows.error();
-    for (const Row& r : *rows) {
-      out.items.push_back(
-          AuditEntry{r.i64(0), sql::time_at(r, 1), r.opt_i64(2), r.text(3), r.text(4), r.text(5)});
-    }
-    return ok_status();
+  return sql::read_result<PageResult<AuditEntry>>(db_, [&](Connection& conn) {
+    return sql::fetch_page<AuditEntry>(
+        conn, "SELECT id, at, user_id, action, target, detail", " FROM audit_log", f,
+        "at DESC, id DESC", page, [](const Row& r) {
+          return AuditEntry{r.i64(0),  sql::time_at(r, 1), r.opt_i64(2),
+                            r.text(3), r.text(4),          r.text(5)};
+        });
   });
-  if (!st.ok()) return st.error();
-  return out;
 }
 
 }  // namespace sy::store

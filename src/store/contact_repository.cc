@@ -72,26 +72,13 @@ Result<Contact> ContactRepository::create(const NewContact& contact) {
 Result<PageResult<Contact>> ContactRepository::list_by_customer(std::int64_t customer_id,
                                                                 const PageRequest& page) {
   SY_TRY(check_page(page));
-  PageResult<Contact> out;
-  out.page = page.page;
-  out.page_size = page.page_size;
-  Status st = db_.read([&](Connection& conn) -> Status {
-    sql::Filter f;
-    f.where("k.customer_id = " + f.param(Value{customer_id}));
-    auto total = sql::count(conn, "SELECT COUNT(*) FROM contacts k" + f.where_sql(), f.params());
-    if (!total.ok()) return total.error();
-    out.total = *total;
-    std::string where = f.where_sql();
-    std::string limit = f.limit_offset(page);
-    auto rows = conn.query(std::string("SELECT ") + codec::kContactColumns + " FROM contacts k" +
-                               where + " ORDER BY k.started_at DESC, k.id DESC" + limit,
-                           f.params());
-    if (!rows.ok()) return rows.error();
-    for (const Row& row : *rows) out.items.push_back(codec::contact_from_row(row));
-    return ok_status();
+  sql::Filter f;
+  f.where("k.customer_id = " + f.param(Value{customer_id}));
+  return sql::read_result<PageResult<Contact>>(db_, [&](Connection& conn) {
+    return sql::fetch_page<Contact>(conn, std::string("SELECT ") + codec::kContactColumns,
+                                    " FROM contacts k", f, "k.started_at DESC, k.id DESC", page,
+                                    [](const Row& r) { return codec::contact_from_row(r); });
   });
-  if (!st.ok()) return st.error();
-  return out;
 }
 
 }  // namespace sy::store

@@ -55,29 +55,14 @@ Status build_filter(sql::Filter& f, Dialect dialect, const CustomerFilter& filte
 Result<PageResult<Customer>> CustomerRepository::search(const CustomerFilter& filter,
                                                         const PageRequest& page) {
   SY_TRY(check_page(page));
-  PageResult<Customer> out;
-  out.page = page.page;
-  out.page_size = page.page_size;
-  Status st = db_.read([&](Connection& conn) -> Status {
-    sql::Filter f;
-    SY_TRY(build_filter(f, conn.dialect(), filter));
-    auto total = sql::count(conn, "SELECT COUNT(*) FROM customers c" + f.where_sql(), f.params());
-    if (!total.ok()) return total.error();
-    out.total = *total;
-    if (out.total <= static_cast<std::int64_t>(page.page - 1) * page.page_size) {
-      return ok_status();  // past the last page: nothing to fetch
-    }
-    std::string where = f.where_sql();
-    std::string limit = f.limit_offset(page);
-    auto rows = conn.query(std::string("SELECT ") + codec::kCustomerColumns + " FROM customers c" +
-                               where + " ORDER BY c.id" + limit,
-                           f.params());
-    if (!rows.ok()) return rows.error();
-    for (const Row& row : *rows) out.items.push_back(codec::customer_from_row(row));
-    return ok_status();
-  });
-  if (!st.ok()) return st.error();
-  return out;
+  return sql::read_result<PageResult<Customer>>(
+      db_, [&](Connection& conn) -> Result<PageResult<Customer>> {
+        sql::Filter f;
+        SY_TRY(build_filter(f, conn.dialect(), filter));
+        return sql::fetch_page<Customer>(conn, std::string("SELECT ") + codec::kCustomerColumns,
+                                         " FROM customers c", f, "c.id", page,
+                                         [](const Row& r) { return codec::customer_from_row(r); });
+      });
 }
 
 }  // namespace sy::store

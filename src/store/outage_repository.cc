@@ -149,23 +149,15 @@ Result<PageResult<Outage>> OutageRepository::list(const OutageFilter& filter,
   }
   if (filter.to) f.where("o.starts_at < " + f.param(sql::ms(*filter.to)));
   add_scope_filter(f, filter.scope);
-  PageResult<Outage> out;
-  out.page = page.page;
-  out.page_size = page.page_size;
-  Status st = db_.read([&](Connection& conn) -> Status {
-    auto total = sql::count(conn, "SELECT COUNT(*) FROM outages o" + f.where_sql(), f.params());
-    if (!total.ok()) return total.error();
-    out.total = *total;
-    sql::Filter paged = f;
-    std::string limit = paged.limit_offset(page);
-    auto rows = conn.query(
-        kSelect + f.where_sql() + " ORDER BY o.starts_at DESC, o.id DESC" + limit, paged.params());
-    if (!rows.ok()) return rows.error();
-    for (const Row& row : *rows) out.items.push_back(codec::outage_from_row(row));
-    return fill_areas(conn, out.items);
-  });
-  if (!st.ok()) return st.error();
-  return out;
+  return sql::read_result<PageResult<Outage>>(
+      db_, [&](Connection& conn) -> Result<PageResult<Outage>> {
+        auto out =
+            sql::fetch_page<Outage>(conn, std::string("SELECT ") + codec::kOutageColumns,
+                                    " FROM outages o", f, "o.starts_at DESC, o.id DESC", page,
+                                    [](const Row& r) { return codec::outage_from_row(r); });
+        if (out.ok()) SY_TRY(fill_areas(conn, out->items));
+        return out;
+      });
 }
 
 Result<Outage> OutageRepository::update(std::int64_t id, const OutageUpdate& u) {

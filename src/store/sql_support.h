@@ -63,6 +63,42 @@ Result<std::int64_t> count(Connection& conn, std::string_view sql, std::span<con
 // True when a row exists for a "SELECT 1 FROM ... WHERE ..." query.
 Result<bool> exists(Connection& conn, std::string_view sql, std::span<const Value> params);
 
+// One page of a listing: counts the rows `from` + the filter matches, then fetches the page
+// `select` + `from` + filter + " ORDER BY " + order_by, turning each row into a T with `decode`.
+// `from` is " FROM table alias" (with joins if any).
+template <class T, class Decode>
+Result<PageResult<T>> fetch_page(Connection& conn, const std::string& select,
+                                 const std::string& from, Filter filter,
+                                 const std::string& order_by, const PageRequest& page,
+                                 Decode decode) {
+  PageResult<T> out;
+  out.page = page.page;
+  out.page_size = page.page_size;
+  std::string where = filter.where_sql();
+  auto total = count(conn, "SELECT COUNT(*)" + from + where, filter.params());
+  if (!total.ok()) return total.error();
+  out.total = *total;
+  if (out.total <= static_cast<std::int64_t>(page.page - 1) * page.page_size) return out;
+  std::string limit = filter.limit_offset(page);
+  auto rows = conn.query(select + from + where + " ORDER BY " + order_by + limit, filter.params());
+  if (!rows.ok()) return rows.error();
+  out.items.reserve(rows->size());
+  for (const Row& row : *rows) out.items.push_back(decode(row));
+  return out;
+}
+
+// Runs `fn` (returning Result<T>) on a read connection and hands back its result.
+template <class T, class Fn>
+Result<T> read_result(Database& db, Fn&& fn) {
+  std::optional<Result<T>> out;
+  Status st = db.read([&](Connection& conn) -> Status {
+    out.emplace(fn(conn));
+    return out->ok() ? ok_status() : Status(out->error());
+  });
+  if (!st.ok()) return st.error();
+  return std::move(*out);
+}
+
 // True when the error is a unique-constraint failure whose message names `needle` (a column
 // or constraint name); repositories check first, this catches what races past the check.
 bool is_unique_violation(const Error& e, std::string_view needle);

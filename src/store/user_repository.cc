@@ -142,23 +142,11 @@ Result<PageResult<User>> UserRepository::list(const UserFilter& filter, const Pa
             ") ESCAPE '\\' OR lower(u.display_name) LIKE lower(" + p + ") ESCAPE '\\'");
   }
   if (filter.disabled) f.where("u.disabled = " + f.param(sql::flag(*filter.disabled)));
-  PageResult<User> out;
-  out.page = page.page;
-  out.page_size = page.page_size;
-  Status st = db_.read([&](Connection& conn) -> Status {
-    auto total = sql::count(conn, "SELECT COUNT(*) FROM users u" + f.where_sql(), f.params());
-    if (!total.ok()) return total.error();
-    out.total = *total;
-    sql::Filter paged = f;
-    std::string limit = paged.limit_offset(page);
-    auto rows =
-        conn.query(kSelectUser + f.where_sql() + " ORDER BY u.username" + limit, paged.params());
-    if (!rows.ok()) return rows.error();
-    for (const Row& row : *rows) out.items.push_back(codec::user_from_row(row));
-    return ok_status();
+  return sql::read_result<PageResult<User>>(db_, [&](Connection& conn) {
+    return sql::fetch_page<User>(conn, std::string("SELECT ") + codec::kUserColumns,
+                                 " FROM users u", f, "u.username", page,
+                                 [](const Row& r) { return codec::user_from_row(r); });
   });
-  if (!st.ok()) return st.error();
-  return out;
 }
 
 Result<User> UserRepository::update(std::int64_t id, const UserUpdate& update) {
