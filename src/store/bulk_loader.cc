@@ -7,24 +7,18 @@
 namespace sy::store {
 namespace {
 
-Status control(Connection& conn, const char* sql) {
-  auto done = conn.exec(sql);
-  if (!done) return done.error();
-  return ok_status();
-}
-
 class BulkLoaderImpl final : public BulkLoader {
  public:
   explicit BulkLoaderImpl(std::unique_ptr<Connection> conn) : conn_(std::move(conn)) {}
   ~BulkLoaderImpl() override {
     if (!conn_) return;
     // Not finished: what was not checkpointed is dropped.
-    (void)control(*conn_, "ROLLBACK");
+    (void)conn_->execute("ROLLBACK");
     (void)restore_journal();
   }
 
   Status begin() {
-    SY_TRY(control(*conn_, "BEGIN"));
+    SY_TRY(conn_->execute("BEGIN"));
     in_transaction_ = true;
     return ok_status();
   }
@@ -50,7 +44,7 @@ class BulkLoaderImpl final : public BulkLoader {
   Status checkpoint() override {
     if (!conn_) return closed();
     if (in_transaction_) {
-      SY_TRY(control(*conn_, "COMMIT"));
+      SY_TRY(conn_->execute("COMMIT"));
       in_transaction_ = false;
     }
     return begin();
@@ -59,7 +53,7 @@ class BulkLoaderImpl final : public BulkLoader {
   Status finish() override {
     if (!conn_) return closed();
     if (in_transaction_) {
-      SY_TRY(control(*conn_, "COMMIT"));
+      SY_TRY(conn_->execute("COMMIT"));
       in_transaction_ = false;
     }
     Status restored = restore_journal();

@@ -82,6 +82,12 @@ Result<std::int64_t> Connection::insert_returning_id(std::string_view sql,
   return (*row)->i64(0);
 }
 
+Status Connection::execute(std::string_view sql, std::span<const Value> params) {
+  auto done = exec(sql, params);
+  if (!done) return done.error();
+  return ok_status();
+}
+
 // ---- Opening ----
 
 namespace {

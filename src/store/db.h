@@ -72,6 +72,8 @@ class Connection {
   // INSERT ... RETURNING id (both dialects support RETURNING) and return the id.
   Result<std::int64_t> insert_returning_id(std::string_view sql,
                                            std::span<const Value> params = {});
+  // Runs one statement for its effect only (BEGIN, COMMIT, SAVEPOINT, DDL): exec() as a Status.
+  Status execute(std::string_view sql, std::span<const Value> params = {});
 };
 
 // A unit of work run inside the writer's transaction. Returning an error rolls back this unit

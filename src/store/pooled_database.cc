@@ -6,16 +6,6 @@
 #include "store/migrations.h"
 
 namespace sy::store {
-namespace {
-
-// Transaction control through exec(): SQLite keeps these statements prepared.
-Status control(Connection& conn, const char* sql) {
-  auto done = conn.exec(sql);
-  if (!done) return done.error();
-  return ok_status();
-}
-
-}  // namespace
 
 PooledDatabase::PooledDatabase(Parts parts)
     : dialect_(parts.dialect),
@@ -84,9 +74,9 @@ Status PooledDatabase::read(const std::function<Status(Connection&)>& fn) {
   // as of one moment. SQLite's deferred BEGIN takes no lock; WAL readers never wait.
   const char* begin =
       dialect_ == Dialect::kSqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-  Status begun = control(*conn, begin);
+  Status begun = conn->execute(begin);
   // A PostgreSQL connection the server dropped while idle fails once, then reconnects.
-  if (!begun && begun.error().kind == ErrorKind::kUnavailable) begun = control(*conn, begin);
+  if (!begun && begun.error().kind == ErrorKind::kUnavailable) begun = conn->execute(begin);
   if (!begun) return begun;
   Status status;
   try {
@@ -94,7 +84,7 @@ Status PooledDatabase::read(const std::function<Status(Connection&)>& fn) {
   } catch (const std::exception& e) {
     status = make_error(ErrorKind::kInternal, "read_failed", e.what());
   }
-  Status ended = control(*conn, status.ok() ? "COMMIT" : "ROLLBACK");
+  Status ended = conn->execute(status.ok() ? "COMMIT" : "ROLLBACK");
   if (status.ok() && !ended) return ended;
   return status;
 }
