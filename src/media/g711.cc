@@ -1,5 +1,6 @@
-// G.711 tables built once from the ITU-T G.711 segment rules (the classic Sun reference
-// algorithm), so encode is a 64 Ki-entry lookup and decode a 256-entry lookup.
+// G.711 tables built once from the ITU-T G.191 software tools' reference algorithms (µ-law) and
+// the equivalent Sun/CCITT segment code (A-law), so encode is a 64 Ki-entry lookup and decode a
+// 256-entry lookup.
 #include "media/g711.h"
 
 #include <algorithm>
@@ -13,9 +14,7 @@ constexpr int kQuantMask = 0x0F;
 constexpr int kSegShift = 4;
 constexpr int kSegMask = 0x70;
 constexpr int kUlawBias = 0x84;
-constexpr int kUlawClip = 8159;  // 14-bit magnitude limit
 
-constexpr std::array<int, 8> kUlawSegEnd = {0x3F, 0x7F, 0xFF, 0x1FF, 0x3FF, 0x7FF, 0xFFF, 0x1FFF};
 constexpr std::array<int, 8> kAlawSegEnd = {0x1F, 0x3F, 0x7F, 0xFF, 0x1FF, 0x3FF, 0x7FF, 0xFFF};
 
 int segment(int value, const std::array<int, 8>& ends) {
@@ -25,18 +24,18 @@ int segment(int value, const std::array<int, 8>& ends) {
   return 8;
 }
 
+// ITU-T G.191 (STL) ulaw_compress: negative samples use the one's complement, so -1 codes as
+// negative zero and the law is symmetric around -0.5.
 uint8_t ulaw_encode_ref(int pcm) {
-  pcm >>= 2;  // 14-bit
-  int mask = 0xFF;
-  if (pcm < 0) {
-    pcm = -pcm;
-    mask = 0x7F;
-  }
-  pcm = std::min(pcm, kUlawClip) + (kUlawBias >> 2);
-  const int seg = segment(pcm, kUlawSegEnd);
-  if (seg >= 8) return static_cast<uint8_t>(0x7F ^ mask);
-  const int uval = (seg << 4) | ((pcm >> (seg + 1)) & 0xF);
-  return static_cast<uint8_t>(uval ^ mask);
+  int absno = (pcm < 0 ? (~pcm) >> 2 : pcm >> 2) + (kUlawBias >> 2);
+  absno = std::min(absno, 0x1FFF);
+  int segno = 1;
+  for (int i = absno >> 6; i != 0; i >>= 1) ++segno;
+  const int high_nibble = 0x8 - segno;
+  const int low_nibble = 0xF - ((absno >> segno) & 0xF);
+  int out = (high_nibble << 4) | low_nibble;
+  if (pcm >= 0) out |= 0x80;
+  return static_cast<uint8_t>(out);
 }
 
 int16_t ulaw_decode_ref(uint8_t byte) {

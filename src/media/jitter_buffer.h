@@ -46,6 +46,13 @@ class JitterBuffer {
   // The frame to play for this 20 ms tick.
   JitterOutput pop(TimePoint now);
 
+  // Forgets the stream (new SSRC): the next push anchors afresh. Statistics are kept.
+  void reset() {
+    anchored_ = false;
+    have_last_ = false;
+    frames_.clear();
+  }
+
   size_t buffered() const { return frames_.size(); }
   const JitterStats& stats() const { return stats_; }
 

@@ -39,16 +39,31 @@ std::optional<uint8_t> dtmf_char_to_event(char digit) {
   return static_cast<uint8_t>(pos);
 }
 
+bool DtmfReceiver::continues_last_segment(uint32_t rtp_timestamp,
+                                          const TelephoneEvent& event) const {
+  if (seen_.empty()) return false;
+  const Seen& last = seen_.back();
+  constexpr uint16_t kNearFull = 0xFFFF - 1600;  // a segment only ends this long when it is full
+  const int32_t gap = static_cast<int32_t>(rtp_timestamp - last.timestamp);
+  return last.event == event.event && !last.ended && last.max_duration >= kNearFull && gap > 0 &&
+         gap <= 0xFFFF + 1600;
+}
+
 std::optional<DtmfDigit> DtmfReceiver::on_packet(uint32_t rtp_timestamp,
                                                  const TelephoneEvent& event) {
   const auto digit = dtmf_event_to_char(event.event);
   if (!digit) return std::nullopt;  // flash and other events are not digits
-  const bool already = std::any_of(seen_.begin(), seen_.end(), [&](const Seen& s) {
-    return s.timestamp == rtp_timestamp && s.event == event.event;
-  });
-  if (already) return std::nullopt;
-  seen_.push_back({rtp_timestamp, event.event});
+  for (Seen& s : seen_) {
+    if (s.timestamp == rtp_timestamp && s.event == event.event) {
+      s.max_duration = std::max(s.max_duration, event.duration);
+      s.ended = s.ended || event.end;
+      return std::nullopt;
+    }
+  }
+  const bool continuation = continues_last_segment(rtp_timestamp, event);
+  seen_.push_back({rtp_timestamp, event.event, event.duration, event.end});
   if (seen_.size() > kMemory) seen_.pop_front();
+  if (continuation) return std::nullopt;
   return DtmfDigit{*digit, rtp_timestamp};
 }
 

@@ -37,7 +37,8 @@ struct DtmfDigit {
 // One key press is every packet sharing an RTP timestamp (RFC 4733 §2.5.1.3), so the receiver
 // reports a digit the first time it sees a new (timestamp, event) and ignores the rest: updates,
 // the three end packets, retransmits and late reordered copies. A short memory of recent key
-// presses handles reordering across presses.
+// presses handles reordering across presses. A key held past the 16-bit duration (~8 s) is sent
+// as further segments with new timestamps; those continue the press instead of repeating it.
 class DtmfReceiver {
  public:
   std::optional<DtmfDigit> on_packet(uint32_t rtp_timestamp, const TelephoneEvent& event);
@@ -48,7 +49,10 @@ class DtmfReceiver {
   struct Seen {
     uint32_t timestamp;
     uint8_t event;
+    uint16_t max_duration;
+    bool ended;
   };
+  bool continues_last_segment(uint32_t rtp_timestamp, const TelephoneEvent& event) const;
   static constexpr size_t kMemory = 32;
   std::deque<Seen> seen_;
 };

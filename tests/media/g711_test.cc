@@ -3,6 +3,7 @@
 #include "media/g711.h"
 
 #include <gtest/gtest.h>
+#include <spandsp.h>
 
 #include <cstdlib>
 
@@ -21,6 +22,12 @@ TEST(G711, MuLawMatchesReferenceValues) {
   EXPECT_EQ(ulaw_decode(0xEF), 132);  // segment 0, step 8 around bias
   EXPECT_EQ(ulaw_encode(1000), 0xCE);
   EXPECT_EQ(ulaw_decode(0xCE), 988);
+  // G.191 codes negatives by one's complement: -1 is negative zero, -100 mirrors 99.
+  EXPECT_EQ(ulaw_encode(-1), 0x7F);
+  EXPECT_EQ(ulaw_encode(-100), 0x73);
+  EXPECT_EQ(ulaw_decode(0x73), -96);
+  EXPECT_EQ(ulaw_encode(100), 0xF2);
+  EXPECT_EQ(ulaw_decode(0xF2), 104);
 }
 
 TEST(G711, ALawMatchesReferenceValues) {
@@ -33,6 +40,26 @@ TEST(G711, ALawMatchesReferenceValues) {
   EXPECT_EQ(alaw_encode(-32768), 0x2A);
   EXPECT_EQ(alaw_encode(1000), 0xFA);
   EXPECT_EQ(alaw_decode(0xFA), 1008);
+}
+
+// An independent implementation (spandsp's inline codec) agrees on every decode, every A-law
+// encode, and every non-negative µ-law encode. (spandsp rounds negative µ-law magnitudes the
+// other way from G.191, so those are compared against the G.191 symmetry instead.)
+TEST(G711, AgreesWithSpandspReferenceCodec) {
+  for (int b = 0; b < 256; ++b) {
+    ASSERT_EQ(ulaw_decode(static_cast<uint8_t>(b)), ulaw_to_linear(static_cast<uint8_t>(b))) << b;
+    ASSERT_EQ(alaw_decode(static_cast<uint8_t>(b)), alaw_to_linear(static_cast<uint8_t>(b))) << b;
+  }
+  for (int s = -32768; s <= 32767; ++s) {
+    ASSERT_EQ(alaw_encode(static_cast<int16_t>(s)), linear_to_alaw(s)) << s;
+    if (s >= 0) {
+      ASSERT_EQ(ulaw_encode(static_cast<int16_t>(s)), linear_to_ulaw(s)) << s;
+      // G.191 symmetry: -1-x codes as x with the sign bit cleared.
+      ASSERT_EQ(ulaw_encode(static_cast<int16_t>(-1 - s)),
+                ulaw_encode(static_cast<int16_t>(s)) & 0x7F)
+          << s;
+    }
+  }
 }
 
 TEST(G711, EveryCodeWordRoundTrips) {

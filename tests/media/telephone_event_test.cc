@@ -123,3 +123,20 @@ TEST(DtmfReceiver, NonDigitEventsAndGarbageAreIgnored) {
 
 }  // namespace
 }  // namespace sy::media
+
+namespace sy::media {
+namespace {
+
+TEST(DtmfReceiver, KeyHeldPastTheDurationFieldIsStillOnePress) {
+  DtmfReceiver rx;
+  // Segment 1 fills the 16-bit duration without an end bit; segment 2 starts right after it.
+  EXPECT_TRUE(rx.on_packet(1000, TelephoneEvent{3, false, 10, 160}));
+  EXPECT_FALSE(rx.on_packet(1000, TelephoneEvent{3, false, 10, 0xFFFF}));
+  EXPECT_FALSE(rx.on_packet(1000 + 0xFFFF, TelephoneEvent{3, false, 10, 160}));
+  EXPECT_FALSE(rx.on_packet(1000 + 0xFFFF, TelephoneEvent{3, true, 10, 8000}));
+  // A fresh press of the same key afterwards counts.
+  EXPECT_TRUE(rx.on_packet(1000 + 0xFFFF + 16000, TelephoneEvent{3, false, 10, 160}));
+}
+
+}  // namespace
+}  // namespace sy::media
