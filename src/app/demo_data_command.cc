@@ -86,6 +86,17 @@ void ensure_sqlite_folder(const std::string& url) {
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
 }
 
+void print_summary(const demo::LoadCounts& c, double seconds) {
+  std::printf(
+      "Demo data loaded in %s: %s regions, %s customers (%s phones), %s accounts, %s bills, "
+      "%s payments, %s outages, %s contacts\n",
+      demo::format_duration(seconds).c_str(), demo::group_thousands(c.regions).c_str(),
+      demo::group_thousands(c.customers).c_str(), demo::group_thousands(c.phones).c_str(),
+      demo::group_thousands(c.accounts).c_str(), demo::group_thousands(c.bills).c_str(),
+      demo::group_thousands(c.payments).c_str(), demo::group_thousands(c.outages).c_str(),
+      demo::group_thousands(c.contacts).c_str());
+}
+
 void print_pins(const std::vector<demo::DemoPin>& pins) {
   if (pins.empty()) return;
   std::printf("\nDemo IVR PINs (the other accounts have no PIN set):\n");
@@ -149,15 +160,7 @@ int demo_data_command(const std::vector<std::string>& args) {
     std::fprintf(stderr, "switchyard demo-data: %s\n", result.error().message.c_str());
     return 1;
   }
-  const auto& c = result->counts;
-  std::printf(
-      "Demo data loaded in %s: %s regions, %s customers (%s phones), %s accounts, %s bills, "
-      "%s payments, %s outages, %s contacts\n",
-      demo::format_duration(elapsed()).c_str(), demo::group_thousands(c.regions).c_str(),
-      demo::group_thousands(c.customers).c_str(), demo::group_thousands(c.phones).c_str(),
-      demo::group_thousands(c.accounts).c_str(), demo::group_thousands(c.bills).c_str(),
-      demo::group_thousands(c.payments).c_str(), demo::group_thousands(c.outages).c_str(),
-      demo::group_thousands(c.contacts).c_str());
+  print_summary(result->counts, elapsed());
   print_pins(result->pins);
   return 0;
 }

@@ -71,6 +71,21 @@ void Generator::make_customer(CustomerBundle& out) {
   c.id_number = business ? make_credit_code(rng_, area.county_code) : person.id_number;
   c.address = family ? last_address_ : make_address(rng_, area);
   c.region_code = area.code;
+  set_preferences(c, area, business, person.birth_year);
+  c.created_at = options_.now_ms - rng_.range(30, 7300) * kDayMs - rng_.range(0, 1439) * kMinuteMs;
+  make_phones(out, area, family, business);
+
+  int n_accounts = business ? static_cast<int>(rng_.range(1, 3)) : (rng_.chance(70) ? 2 : 1);
+  for (int i = 0; i < n_accounts; ++i) make_account(out, area, business);
+  make_contacts(out);
+
+  last_area_ = &area;
+  last_address_ = c.address;
+  last_mobile_ = out.phones.front().phone;
+}
+
+void Generator::set_preferences(CustomerRow& c, const AreaInfo& area, bool business,
+                                int birth_year) {
   c.language = "zh";
   if (!business) {
     if (area.minnan && rng_.chance(150))
@@ -84,12 +99,13 @@ void Generator::make_customer(CustomerBundle& out) {
     c.vip_level = rng_.chance(100) ? static_cast<int>(rng_.range(1, 3)) : 0;
   else
     c.vip_level = rng_.chance(15) ? 1 : rng_.chance(5) ? 2 : rng_.chance(1) ? 3 : 0;
-  if (!business && rng_.chance(person.birth_year < 1950 ? 80 : 8)) {
+  if (!business && rng_.chance(birth_year < 1950 ? 80 : 8)) {
     c.vulnerable = true;
     c.note = rng_.pick(kVulnerableNotes);
   }
-  c.created_at = options_.now_ms - rng_.range(30, 7300) * kDayMs - rng_.range(0, 1439) * kMinuteMs;
+}
 
+void Generator::make_phones(CustomerBundle& out, const AreaInfo& area, bool family, bool business) {
   if (family) {
     out.phones.push_back({last_mobile_, "mobile"});
     if (rng_.chance(500)) out.phones.push_back({make_mobile(rng_), "mobile"});
@@ -108,14 +124,6 @@ void Generator::make_customer(CustomerBundle& out) {
       }
     }
   }
-
-  int n_accounts = business ? static_cast<int>(rng_.range(1, 3)) : (rng_.chance(70) ? 2 : 1);
-  for (int i = 0; i < n_accounts; ++i) make_account(out, area, business);
-  make_contacts(out);
-
-  last_area_ = &area;
-  last_address_ = c.address;
-  last_mobile_ = out.phones.front().phone;
 }
 
 void Generator::make_account(CustomerBundle& out, const AreaInfo& area, bool business) {

@@ -136,6 +136,8 @@ class Generator {
 
  private:
   void make_customer(CustomerBundle& out);
+  void set_preferences(CustomerRow& c, const AreaInfo& area, bool business, int birth_year);
+  void make_phones(CustomerBundle& out, const AreaInfo& area, bool family, bool business);
   void make_account(CustomerBundle& out, const AreaInfo& area, bool business);
   void make_contacts(CustomerBundle& out);
   void assign_pin(AccountRow& account, const std::string& customer_name);
