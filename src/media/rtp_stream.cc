@@ -8,7 +8,8 @@ namespace {
 
 // RTP timestamp units (8 kHz) of a wall time: only differences matter for jitter.
 uint32_t to_units(TimePoint t) {
-  return static_cast<uint32_t>(t.time_since_epoch().count() * kSampleRate / 1000000);
+  constexpr int64_t kMicrosPerUnit = 1000000 / kSampleRate;  // 125 µs
+  return static_cast<uint32_t>(t.time_since_epoch().count() / kMicrosPerUnit);
 }
 
 // 32.32 NTP time (seconds since 1900) for RTCP sender reports.

@@ -1,0 +1,136 @@
+// RTP load on loopback: N calls, each a pair of RTP endpoints with an RtpStream per side,
+// exchanging 20 ms G.711 packets both ways from one thread for a bounded time. Prints how late
+// packets were sent against their 20 ms schedule (p50/p99/max), packets lost, CPU share and
+// memory per call. Usage: bench_rtp_load [calls=1000] [seconds=10]
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <vector>
+
+#include "media/rtp_socket.h"
+#include "media/rtp_stream.h"
+
+namespace {
+
+using namespace sy::media;
+
+struct Leg {
+  std::unique_ptr<RtpSocket> socket;
+  std::unique_ptr<RtpStream> stream;
+  uint64_t received = 0;
+};
+
+int64_t mono_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+long rss_kb() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+double cpu_seconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+Leg make_leg(uint32_t ssrc, uint16_t hint) {
+  Leg leg;
+  auto s = RtpSocket::open("127.0.0.1", {30000, 39999}, hint);
+  if (!s) {
+    std::fprintf(stderr, "open: %s\n", s.error().message.c_str());
+    std::exit(1);
+  }
+  leg.socket = std::move(*s);
+  RtpStreamConfig c;
+  c.ssrc = ssrc;
+  c.detect_inband_dtmf = false;
+  leg.stream = std::move(RtpStream::create(c)).value();
+  return leg;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int calls = argc > 1 ? std::atoi(argv[1]) : 1000;
+  const int seconds = argc > 2 ? std::atoi(argv[2]) : 10;
+  const long rss_before = rss_kb();
+  std::vector<Leg> a, b;
+  uint16_t hint = 30000;
+  for (int i = 0; i < calls; ++i) {
+    a.push_back(make_leg(2 * i + 1, hint));
+    b.push_back(make_leg(2 * i + 2, static_cast<uint16_t>(a.back().socket->rtp_port() + 2)));
+    hint = static_cast<uint16_t>(b.back().socket->rtp_port() + 2);
+    (void)a.back().socket->set_remote({"127.0.0.1", b.back().socket->rtp_port()});
+    (void)b.back().socket->set_remote({"127.0.0.1", a.back().socket->rtp_port()});
+  }
+  const long rss_after = rss_kb();
+
+  Frame frame{};
+  for (size_t i = 0; i < frame.size(); ++i) {
+    frame[i] = static_cast<int16_t>(5000 * std::sin(2 * M_PI * 440 * i / 8000.0));
+  }
+  std::vector<uint8_t> buf(2048);
+  std::vector<int64_t> lateness_us;
+  lateness_us.reserve(static_cast<size_t>(calls) * 2 * seconds * 50);
+  const int ticks = seconds * 50;
+  const double cpu0 = cpu_seconds();
+  const int64_t start = mono_ns();
+  sy::TimePoint now{};
+  for (int t = 0; t < ticks; ++t) {
+    const int64_t due = start + t * 20000000LL;
+    const timespec wake{static_cast<time_t>(due / 1000000000), static_cast<long>(due % 1000000000)};
+    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake, nullptr);
+    now += std::chrono::milliseconds(20);
+    for (int c = 0; c < calls; ++c) {
+      for (Leg* leg : {&a[c], &b[c]}) {
+        (void)leg->socket->send_rtp(leg->stream->next_packet(frame));
+        lateness_us.push_back((mono_ns() - due) / 1000);
+      }
+    }
+    for (auto* side : {&a, &b}) {
+      for (Leg& leg : *side) {
+        for (;;) {
+          auto got = leg.socket->receive_rtp(buf);
+          if (!got.ok() || !got->has_value()) break;
+          leg.stream->on_datagram(std::span<const uint8_t>(buf.data(), (*got)->size), now);
+          ++leg.received;
+        }
+        (void)leg.stream->next_frame(now);
+      }
+    }
+  }
+  const double wall = (mono_ns() - start) / 1e9;
+  const double cpu = cpu_seconds() - cpu0;
+  std::sort(lateness_us.begin(), lateness_us.end());
+  auto pct = [&](double p) {
+    return lateness_us[std::min(lateness_us.size() - 1,
+                                static_cast<size_t>(p * lateness_us.size()))];
+  };
+  uint64_t received = 0;
+  for (auto* side : {&a, &b}) {
+    for (Leg& leg : *side) received += leg.received;
+  }
+  const uint64_t sent = static_cast<uint64_t>(calls) * 2 * ticks;
+  std::printf("calls=%d seconds=%d packets_sent=%llu received=%llu lost=%llu\n", calls, seconds,
+              static_cast<unsigned long long>(sent), static_cast<unsigned long long>(received),
+              static_cast<unsigned long long>(sent - std::min(sent, received)));
+  std::printf("send lateness vs 20 ms schedule: p50=%lld us p99=%lld us max=%lld us\n",
+              static_cast<long long>(pct(0.5)), static_cast<long long>(pct(0.99)),
+              static_cast<long long>(lateness_us.back()));
+  std::printf("cpu=%.2f s over %.2f s wall (%.1f%% of one core); memory per call=%.1f KiB\n", cpu,
+              wall, 100.0 * cpu / wall, static_cast<double>(rss_after - rss_before) / calls);
+  return 0;
+}
