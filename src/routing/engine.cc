@@ -116,12 +116,13 @@ Result<AgentId> Engine::add_agent(const AgentSpec& spec) {
   SY_TRY(check_skills(spec.skills, s_->cfg.skills.size(), "agent.skills"));
   AgentRec a;
   a.name = spec.name;
-  a.skills = spec.skills;
-  std::sort(a.skills.begin(), a.skills.end(),
+  std::vector<SkillLevel> skills = spec.skills;
+  std::sort(skills.begin(), skills.end(),
             [](const SkillLevel& x, const SkillLevel& y) { return x.skill < y.skill; });
-  for (std::size_t i = 1; i < a.skills.size(); ++i)
-    if (a.skills[i].skill == a.skills[i - 1].skill)
+  for (std::size_t i = 1; i < skills.size(); ++i)
+    if (skills[i].skill == skills[i - 1].skill)
       return invalid("duplicate_skill", "skill listed twice", "agent.skills");
+  a.set_skills(skills);
   for (const auto& l : spec.languages) {
     auto bit = intern_bit(s_->language_names, l, "languages");
     if (!bit) return bit.error();
@@ -145,7 +146,7 @@ Result<AgentId> Engine::add_agent(const AgentSpec& spec) {
   a.capacity = spec.capacity;
   a.capacity[static_cast<int>(Channel::kCallback)] = 0;  // callbacks use the voice slot
   auto id = static_cast<AgentId>(s_->agents.size());
-  for (const auto& sk : a.skills) s_->skill_agents[sk.skill].push_back(id);
+  for (const auto& sk : a.skills()) s_->skill_agents[sk.skill].push_back(id);
   s_->skill_agents[s_->any_skill()].push_back(id);
   s_->agents.push_back(std::move(a));
   return id;

@@ -69,7 +69,7 @@ void Engine::State::index_agent(AgentId id) {
       for (int o = 0; mask; ++o, mask >>= 1)
         if (mask & 1) index(slot, ch, Order(o))->keys.insert(key_for(a, id, ch, slot, Order(o)));
     };
-    for (const auto& s : a.skills) insert_slot(s.skill);
+    for (const auto& s : a.skills()) insert_slot(s.skill);
     insert_slot(any_skill());
   }
 }
@@ -83,7 +83,7 @@ void Engine::State::unindex_agent(AgentId id) {
       for (int o = 0; mask; ++o, mask >>= 1)
         if (mask & 1) index(slot, ch, Order(o))->keys.erase(key_for(a, id, ch, slot, Order(o)));
     };
-    for (const auto& s : a.skills) erase_slot(s.skill);
+    for (const auto& s : a.skills()) erase_slot(s.skill);
     erase_slot(any_skill());
   }
   a.indexed = 0;
@@ -93,7 +93,6 @@ void Engine::State::unindex_agent(AgentId id) {
 // next on_tick decide (serve it, or put it back in the indexes).
 void Engine::State::mark_agent(AgentId id) {
   AgentRec& a = agents[id];
-  __builtin_prefetch(a.skills.data());  // the next tick walks them
   if (a.indexed) unindex_agent(id);
   if (!a.dirty) {
     a.dirty = true;

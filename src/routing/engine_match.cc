@@ -80,7 +80,7 @@ std::uint32_t Engine::State::best_contact_for(AgentId id, std::uint32_t* candida
   };
   for (int ch = 0; ch < kChannelCount; ++ch) {
     if (ch == static_cast<int>(Channel::kCallback) || !available(a, ch)) continue;
-    for (const auto& s : a.skills) scan(s.skill, ch);
+    for (const auto& s : a.skills()) scan(s.skill, ch);
     scan(any_skill(), ch);
   }
   return have ? best.slot : UINT32_MAX;

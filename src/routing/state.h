@@ -85,9 +85,9 @@ class WaitList {
     if (b.head == b.keys.size() || b.keys.back() < k) {
       b.keys.push_back(k);
     } else {
-      b.keys.insert(std::lower_bound(b.keys.begin() + static_cast<std::ptrdiff_t>(b.head),
-                                     b.keys.end(), k),
-                    k);
+      b.keys.insert(
+          std::lower_bound(b.keys.begin() + static_cast<std::ptrdiff_t>(b.head), b.keys.end(), k),
+          k);
     }
     mask_ |= static_cast<std::uint16_t>(1u << bucket_of(k));
     ++size_;
@@ -242,6 +242,9 @@ struct IndexedAt {  // the values an agent's index keys were computed from
 
 // Hot fields first (state, load, times, skills), names and lists at the end.
 struct alignas(64) AgentRec {
+  // Skills sorted by id; up to eight inline, in the same cache line as the agent's state.
+  std::array<SkillLevel, 8> skill_inline{};
+  std::uint16_t skill_count = 0;
   AgentState presence = AgentState::kOffline;
   std::uint8_t indexed = 0;  // bit per channel: in the ready indexes for it
   bool dirty = false;
@@ -252,9 +255,9 @@ struct alignas(64) AgentRec {
   std::int64_t idle_since_us = 0;
   std::int64_t busy_us = 0;  // today
   std::int64_t busy_start_us = 0;
-  std::vector<SkillLevel> skills;  // sorted by skill
   std::uint64_t language_mask = 0;
   // Colder fields.
+  std::vector<SkillLevel> skill_heap;  // all skills, when more than eight
   std::uint64_t group_mask = 0;
   std::int64_t busy_day = 0;
   std::vector<std::uint16_t> regions;  // sorted; empty = all
@@ -263,8 +266,27 @@ struct alignas(64) AgentRec {
   std::string name;
   std::string break_reason;
 
+  struct SkillSpan {
+    const SkillLevel* first;
+    const SkillLevel* last;
+    const SkillLevel* begin() const { return first; }
+    const SkillLevel* end() const { return last; }
+  };
+  SkillSpan skills() const {
+    const SkillLevel* p =
+        skill_count <= skill_inline.size() ? skill_inline.data() : skill_heap.data();
+    return {p, p + skill_count};
+  }
+  void set_skills(const std::vector<SkillLevel>& sorted) {
+    skill_count = static_cast<std::uint16_t>(sorted.size());
+    if (sorted.size() <= skill_inline.size()) {
+      std::copy(sorted.begin(), sorted.end(), skill_inline.begin());
+    } else {
+      skill_heap = sorted;
+    }
+  }
   int level(SkillId skill) const {
-    for (const auto& s : skills)
+    for (const auto& s : skills())
       if (s.skill == skill) return s.level;
     return 0;
   }

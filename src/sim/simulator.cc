@@ -19,18 +19,19 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 enum class EvKind : std::uint8_t { kArrival, kServiceEnd, kWrapEnd, kAbandon, kInterval, kTick };
 
+// 24 bytes: the heap holds one per busy agent, waiting caller and stream, so size matters.
 struct Event {
   double t;
-  std::uint64_t seq;
-  double extra;  // wrap-up time for kServiceEnd
+  std::uint64_t seq_kind;  // push order (ties in time) << 8 | kind
   std::uint32_t a;
   std::uint32_t b;
-  EvKind kind;
-  bool operator>(const Event& o) const { return t != o.t ? t > o.t : seq > o.seq; }
+  EvKind kind() const { return static_cast<EvKind>(seq_kind & 0xFF); }
+  bool operator>(const Event& o) const { return t != o.t ? t > o.t : seq_kind > o.seq_kind; }
 };
 
 struct SimContact {
   double arrival = 0;
+  double wrap_s = 0;  // after-call work once service ends
   routing::ContactId id = routing::kNoContact;
   std::uint32_t gen = 0;
   std::uint16_t queue = 0;
@@ -110,8 +111,8 @@ class Simulation {
   }
 
  private:
-  void push(double t, EvKind kind, std::uint32_t a, std::uint32_t b, double extra = 0) {
-    events_.push(Event{t, seq_++, extra, a, b, kind});
+  void push(double t, EvKind kind, std::uint32_t a, std::uint32_t b) {
+    events_.push(Event{t, (seq_++ << 8) | static_cast<std::uint64_t>(kind), a, b});
   }
   TimePoint at(double t) const {
     return TimePoint{std::chrono::microseconds(static_cast<std::int64_t>(std::llround(t * 1e6)))};
@@ -142,12 +143,12 @@ class Simulation {
   }
 
   void handle(const Event& ev) {
-    switch (ev.kind) {
+    switch (ev.kind()) {
       case EvKind::kArrival:
         arrive(ev.a);
         break;
       case EvKind::kServiceEnd:
-        end_service(ev.a, ev.b, ev.extra);
+        end_service(ev.a, ev.b);
         break;
       case EvKind::kWrapEnd:
         agent_free(ev.a);
@@ -235,7 +236,8 @@ class Simulation {
     double wrap = traffic.wrap_up ? sample(*traffic.wrap_up, rng_) : 0;
     count_busy(c.queue, now_, now_ + handle + wrap);
     agents_[o.agent].busy = true;
-    push(now_ + handle, EvKind::kServiceEnd, o.agent, idx, wrap);
+    c.wrap_s = wrap;
+    push(now_ + handle, EvKind::kServiceEnd, o.agent, idx);
   }
 
   // Busy time inside the counted window, per queue and per interval.
@@ -250,8 +252,9 @@ class Simulation {
     }
   }
 
-  void end_service(std::uint32_t agent, std::uint32_t idx, double wrap) {
+  void end_service(std::uint32_t agent, std::uint32_t idx) {
     SimContact& c = contacts_[idx];
+    const double wrap = c.wrap_s;
     (void)e_.on_contact_end(c.id, at(now_));
     c.alive = false;
     free_.push_back(idx);

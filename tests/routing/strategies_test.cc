@@ -209,6 +209,21 @@ TEST(Capacity, ChatAgentTakesUpToItsCapacityAndNoVoiceMeanwhile) {
   EXPECT_EQ(c.engine->check_invariants(), "");
 }
 
+TEST(Matching, AgentsWithManySkillsAreMatchedOnAnyOfThem) {
+  EngineConfig cfg;
+  for (int i = 0; i < 12; ++i) cfg.skills.push_back("s" + std::to_string(i));
+  cfg.queues = {queue("rare", Strategy::kLongestIdle, {{11, 3}})};
+  Centre c(cfg);
+  std::vector<SkillLevel> all;
+  for (SkillId i = 0; i < 12; ++i) all.push_back({i, 4});
+  AgentId expert = c.agent("expert", all);
+  c.ready(expert);
+  c.arrive(0);
+  auto offers = c.tick();
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].agent, expert);
+}
+
 TEST(Matching, LanguageAndSkillLevelAreRequired) {
   EngineConfig cfg = one_queue(Strategy::kLongestIdle);
   Centre c(cfg);
