@@ -156,15 +156,8 @@ Result<CustomerFile> CustomerRepository::create(const NewCustomer& nc) {
 }
 
 Result<CustomerFile> CustomerRepository::get(std::int64_t id, const RegionScope& scope) {
-  std::optional<CustomerFile> out;
-  Status st = db_.read([&](Connection& conn) -> Status {
-    auto f = load_file(conn, id, scope);
-    if (!f.ok()) return f.error();
-    out = std::move(*f);
-    return ok_status();
-  });
-  if (!st.ok()) return st.error();
-  return std::move(*out);
+  return sql::read_result<CustomerFile>(
+      db_, [&](Connection& conn) { return load_file(conn, id, scope); });
 }
 
 Result<CustomerFile> CustomerRepository::update(std::int64_t id, const CustomerUpdate& u) {
@@ -314,29 +307,17 @@ Result<Account> CustomerRepository::update_account(std::int64_t account_id,
 }
 
 Result<Account> CustomerRepository::get_account(std::int64_t account_id) {
-  std::optional<Account> out;
-  Status st = db_.read([&](Connection& conn) -> Status {
-    auto a = load_account(conn, account_id);
-    if (!a.ok()) return a.error();
-    if (!*a) return account_not_found();
-    out = std::move(**a);
-    return ok_status();
+  return sql::read_result<Account>(db_, [&](Connection& conn) {
+    return sql::found_or(load_account(conn, account_id), account_not_found());
   });
-  if (!st.ok()) return st.error();
-  return std::move(*out);
 }
 
 Result<Account> CustomerRepository::get_account_by_no(const std::string& account_no) {
-  std::optional<Account> out;
-  Status st = db_.read([&](Connection& conn) -> Status {
-    auto a = load_account_by_no(conn, account_no);
-    if (!a.ok()) return a.error();
-    if (!*a) return sql::not_found("account_not_found", "no account " + account_no, "account_no");
-    out = std::move(**a);
-    return ok_status();
+  return sql::read_result<Account>(db_, [&](Connection& conn) {
+    return sql::found_or(
+        load_account_by_no(conn, account_no),
+        sql::not_found("account_not_found", "no account " + account_no, "account_no"));
   });
-  if (!st.ok()) return st.error();
-  return std::move(*out);
 }
 
 Status CustomerRepository::remove_account(std::int64_t account_id) {

@@ -124,16 +124,8 @@ Result<Outage> OutageRepository::create(const NewOutage& o) {
 }
 
 Result<Outage> OutageRepository::get(std::int64_t id) {
-  std::optional<Outage> out;
-  Status st = db_.read([&](Connection& conn) -> Status {
-    auto o = load(conn, id);
-    if (!o.ok()) return o.error();
-    if (!*o) return outage_not_found();
-    out = std::move(**o);
-    return ok_status();
-  });
-  if (!st.ok()) return st.error();
-  return std::move(*out);
+  return sql::read_result<Outage>(
+      db_, [&](Connection& conn) { return sql::found_or(load(conn, id), outage_not_found()); });
 }
 
 Result<PageResult<Outage>> OutageRepository::list(const OutageFilter& filter,

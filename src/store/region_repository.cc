@@ -52,57 +52,38 @@ Error region_not_found(const std::string& code) {
 }  // namespace
 
 Result<std::vector<Region>> RegionRepository::list_all() {
-  Result<std::vector<Region>> out = std::vector<Region>{};
-  Status st = db_.read([&](Connection& conn) -> Status {
-    out = rows_to_regions(conn.query(kSelect + " ORDER BY r.code"));
-    return out.ok() ? ok_status() : Status(out.error());
+  return sql::read_result<std::vector<Region>>(db_, [&](Connection& conn) {
+    return rows_to_regions(conn.query(kSelect + " ORDER BY r.code"));
   });
-  if (!st.ok()) return st.error();
-  return out;
 }
 
 Result<std::vector<Region>> RegionRepository::list_children(const std::string& parent_code) {
-  Result<std::vector<Region>> out = std::vector<Region>{};
-  Status st = db_.read([&](Connection& conn) -> Status {
+  return sql::read_result<std::vector<Region>>(db_, [&](Connection& conn) {
     if (parent_code.empty()) {
-      out = rows_to_regions(conn.query(kSelect + " WHERE r.parent_code IS NULL ORDER BY r.code"));
-    } else {
-      Value p[] = {Value{parent_code}};
-      out = rows_to_regions(conn.query(kSelect + " WHERE r.parent_code = $1 ORDER BY r.code", p));
+      return rows_to_regions(conn.query(kSelect + " WHERE r.parent_code IS NULL ORDER BY r.code"));
     }
-    return out.ok() ? ok_status() : Status(out.error());
+    Value p[] = {Value{parent_code}};
+    return rows_to_regions(conn.query(kSelect + " WHERE r.parent_code = $1 ORDER BY r.code", p));
   });
-  if (!st.ok()) return st.error();
-  return out;
 }
 
 Result<std::vector<Region>> RegionRepository::list_subtree(const std::string& code) {
-  Result<std::vector<Region>> out = std::vector<Region>{};
-  Status st = db_.read([&](Connection& conn) -> Status {
-    auto self = load(conn, code);
-    if (!self.ok()) return self.error();
-    if (!*self) return region_not_found(code);
-    RegionScope scope(code);
-    Value p[] = {Value{scope.lo()}, Value{scope.hi()}};
-    out = rows_to_regions(
-        conn.query(kSelect + " WHERE r.code >= $1 AND r.code < $2 ORDER BY r.code", p));
-    return out.ok() ? ok_status() : Status(out.error());
-  });
-  if (!st.ok()) return st.error();
-  return out;
+  return sql::read_result<std::vector<Region>>(
+      db_, [&](Connection& conn) -> Result<std::vector<Region>> {
+        auto self = load(conn, code);
+        if (!self.ok()) return self.error();
+        if (!*self) return region_not_found(code);
+        RegionScope scope(code);
+        Value p[] = {Value{scope.lo()}, Value{scope.hi()}};
+        return rows_to_regions(
+            conn.query(kSelect + " WHERE r.code >= $1 AND r.code < $2 ORDER BY r.code", p));
+      });
 }
 
 Result<Region> RegionRepository::get(const std::string& code) {
-  std::optional<Region> out;
-  Status st = db_.read([&](Connection& conn) -> Status {
-    auto r = load(conn, code);
-    if (!r.ok()) return r.error();
-    if (!*r) return region_not_found(code);
-    out = std::move(**r);
-    return ok_status();
+  return sql::read_result<Region>(db_, [&](Connection& conn) {
+    return sql::found_or(load(conn, code), region_not_found(code));
   });
-  if (!st.ok()) return st.error();
-  return std::move(*out);
 }
 
 Result<Region> RegionRepository::create(const Region& region) {

@@ -99,6 +99,14 @@ Result<T> read_result(Database& db, Fn&& fn) {
   return std::move(*out);
 }
 
+// The value of a lookup that may find nothing, or `missing` when it found nothing.
+template <class T>
+Result<T> found_or(Result<std::optional<T>> found, Error missing) {
+  if (!found.ok()) return found.error();
+  if (!*found) return missing;
+  return std::move(**found);
+}
+
 // True when the error is a unique-constraint failure whose message names `needle` (a column
 // or constraint name); repositories check first, this catches what races past the check.
 bool is_unique_violation(const Error& e, std::string_view needle);

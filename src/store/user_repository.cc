@@ -102,29 +102,17 @@ Result<User> UserRepository::create(const NewUser& user) {
 }
 
 Result<User> UserRepository::get(std::int64_t id) {
-  std::optional<User> out;
-  Status st = db_.read([&](Connection& conn) -> Status {
-    auto u = load(conn, id);
-    if (!u.ok()) return u.error();
-    out = std::move(*u);
-    return ok_status();
-  });
-  if (!st.ok()) return st.error();
-  return std::move(*out);
+  return sql::read_result<User>(db_, [&](Connection& conn) { return load(conn, id); });
 }
 
 Result<User> UserRepository::get_by_username(const std::string& username) {
-  std::optional<User> out;
-  Status st = db_.read([&](Connection& conn) -> Status {
+  return sql::read_result<User>(db_, [&](Connection& conn) -> Result<User> {
     Value p[] = {Value{username}};
     auto row = conn.query_one(kSelectUser + " WHERE u.username = $1", p);
     if (!row.ok()) return row.error();
     if (!*row) return sql::not_found("user_not_found", "no user " + username, "username");
-    out = codec::user_from_row(**row);
-    return ok_status();
+    return codec::user_from_row(**row);
   });
-  if (!st.ok()) return st.error();
-  return std::move(*out);
 }
 
 Result<PageResult<User>> UserRepository::list(const UserFilter& filter, const PageRequest& page) {
