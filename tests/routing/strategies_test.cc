@@ -211,7 +211,7 @@ TEST(Capacity, ChatAgentTakesUpToItsCapacityAndNoVoiceMeanwhile) {
 
 TEST(Matching, AgentsWithManySkillsAreMatchedOnAnyOfThem) {
   EngineConfig cfg;
-  for (int i = 0; i < 12; ++i) cfg.skills.push_back("s" + std::to_string(i));
+  for (int i = 0; i < 12; ++i) cfg.skills.push_back(std::string(1, 's').append(std::to_string(i)));
   cfg.queues = {queue("rare", Strategy::kLongestIdle, {{11, 3}})};
   Centre c(cfg);
   std::vector<SkillLevel> all;
