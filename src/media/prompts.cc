@@ -2,7 +2,6 @@
 #include "media/prompts.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sndfile.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -13,6 +12,7 @@
 #include <fstream>
 #include <memory>
 
+#include "media/digest.h"
 #include "media/mixer.h"
 
 extern char** environ;
@@ -26,23 +26,11 @@ struct SndfileDeleter {
 
 constexpr int kHalfTaps = 16;  // sinc half-width in input samples at the cut-off
 
-double kaiser_like_window(double x) {  // Blackman over [-1, 1]
+// Blackman window over [-1, 1]: tapers the sinc so the filter stops ringing.
+double blackman_window(double x) {
   if (std::abs(x) >= 1.0) return 0.0;
   const double t = (x + 1.0) / 2.0;
   return 0.42 - 0.5 * std::cos(2 * M_PI * t) + 0.08 * std::cos(4 * M_PI * t);
-}
-
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xF]);
-  }
-  return hex;
 }
 
 }  // namespace
@@ -64,7 +52,7 @@ std::vector<float> resample(std::span<const float> in, int in_rate, int out_rate
          ++k) {
       const double x = (k - center) * cutoff;
       const double sinc = x == 0.0 ? 1.0 : std::sin(M_PI * x) / (M_PI * x);
-      acc += in[static_cast<size_t>(k)] * cutoff * sinc * kaiser_like_window(x / kHalfTaps);
+      acc += in[static_cast<size_t>(k)] * cutoff * sinc * blackman_window(x / kHalfTaps);
     }
     out[n] = static_cast<float>(acc);
   }

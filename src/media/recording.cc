@@ -2,13 +2,11 @@
 #include "media/recording.h"
 
 #include <lame/lame.h>
-#include <openssl/evp.h>
 #include <sndfile.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <vector>
 
 namespace sy::media {
@@ -156,30 +154,6 @@ Status encode_wav_to_mp3(const std::string& wav_path, const std::string& mp3_pat
   if (st.ok() && ec) st = io_error("mp3_write_failed", "rename: " + ec.message());
   if (!st.ok()) std::filesystem::remove(tmp, ec);
   return st;
-}
-
-Result<std::string> sha256_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return io_error("file_open_failed", "cannot read " + path);
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-    return io_error("sha256_failed", "EVP init");
-  }
-  std::vector<char> buf(64 * 1024);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    if (in.gcount() > 0) EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(in.gcount()));
-  }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xF]);
-  }
-  return hex;
 }
 
 Result<RecordingMetadata> finalize_recording(const std::string& wav_path,

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "media/digest.h"  // sha256_file for the metadata
 
 typedef struct sf_private_tag SNDFILE;  // libsndfile's opaque handle (sndfile.h)
 
@@ -79,8 +80,5 @@ Status encode_wav_to_mp3(const std::string& wav_path, const std::string& mp3_pat
 Result<RecordingMetadata> finalize_recording(const std::string& wav_path,
                                              const std::string& mp3_path,
                                              const Mp3Options& options = {});
-
-// Lowercase hex SHA-256 of a file's contents.
-Result<std::string> sha256_file(const std::string& path);
 
 }  // namespace sy::media

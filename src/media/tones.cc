@@ -13,6 +13,20 @@ namespace {
 Error out_of_memory(const char* what) {
   return make_error(ErrorKind::kInternal, "spandsp_init_failed", what);
 }
+// Runs a spandsp generator (int-sized calls) until `out` is full or it stops; zeroes the rest.
+template <class Generate>
+size_t fill_from(std::span<int16_t> out, Generate generate) {
+  size_t done = 0;
+  while (done < out.size()) {
+    const int got =
+        generate(out.data() + done, static_cast<int>(std::min<size_t>(out.size() - done, 8000)));
+    if (got <= 0) break;
+    done += static_cast<size_t>(got);
+  }
+  std::fill(out.begin() + static_cast<std::ptrdiff_t>(done), out.end(), int16_t{0});
+  return done;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<InbandDtmfDetector>> InbandDtmfDetector::create() {
@@ -74,15 +88,7 @@ void InbandDtmfGenerator::set_timing(int on_ms, int off_ms) {
 }
 
 size_t InbandDtmfGenerator::generate(std::span<int16_t> out) {
-  size_t done = 0;
-  while (done < out.size()) {
-    const int want = static_cast<int>(std::min<size_t>(out.size() - done, 8000));
-    const int got = dtmf_tx(tx_, out.data() + done, want);
-    if (got <= 0) break;
-    done += static_cast<size_t>(got);
-  }
-  std::fill(out.begin() + static_cast<std::ptrdiff_t>(done), out.end(), int16_t{0});
-  return done;
+  return fill_from(out, [this](int16_t* amp, int n) { return dtmf_tx(tx_, amp, n); });
 }
 
 ToneSpec china_ringback_tone() { return {450, -13, 0, 0, 1000, 4000, 0, 0, true}; }
@@ -111,15 +117,7 @@ ToneGenerator::~ToneGenerator() {
 }
 
 size_t ToneGenerator::generate(std::span<int16_t> out) {
-  size_t done = 0;
-  while (done < out.size()) {
-    const int want = static_cast<int>(std::min<size_t>(out.size() - done, 8000));
-    const int got = tone_gen(gen_, out.data() + done, want);
-    if (got <= 0) break;
-    done += static_cast<size_t>(got);
-  }
-  std::fill(out.begin() + static_cast<std::ptrdiff_t>(done), out.end(), int16_t{0});
-  return done;
+  return fill_from(out, [this](int16_t* amp, int n) { return tone_gen(gen_, amp, n); });
 }
 
 }  // namespace sy::media

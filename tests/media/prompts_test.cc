@@ -10,23 +10,14 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "temp_dir.h"
+
 namespace sy::media {
 namespace {
 
 namespace fs = std::filesystem;
 
-class PromptsTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sy_media_prompts_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
-};
+using PromptsTest = TempDirTest;
 
 // Zero crossings per second / 2 estimates a pure tone's frequency.
 double estimate_freq(std::span<const int16_t> x, int rate) {

@@ -15,24 +15,14 @@
 #include <fstream>
 #include <vector>
 
+#include "temp_dir.h"
+
 namespace sy::media {
 namespace {
 
 namespace fs = std::filesystem;
 
-class RecordingTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sy_media_rec_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const char* name) const { return (dir_ / name).string(); }
-  fs::path dir_;
-};
+using RecordingTest = TempDirTest;
 
 std::vector<int16_t> sine(double freq, size_t n, double amp = 8000) {
   std::vector<int16_t> v(n);
