@@ -119,7 +119,9 @@ class Database {
   virtual Status read(const std::function<Status(Connection&)>& fn) = 0;
 
   // Queues a write; `done` is called on the writer thread once the group holding it has
-  // committed (Status ok) or once this unit failed (its error). Never blocks.
+  // committed (Status ok) or once this unit failed (its error). Never blocks. Keep `done` short
+  // (post the result elsewhere): the next group waits for it. After the Database started
+  // closing, `done` gets kUnavailable "database_closed" at once.
   virtual void submit(WriteFn fn, std::function<void(Status)> done) = 0;
   // Queues a write and waits until it is durable.
   virtual Status write(WriteFn fn) = 0;

@@ -13,6 +13,8 @@ namespace {
 constexpr pqxx::oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
                     kFloat8 = 701, kNumeric = 1700;
 
+constexpr std::size_t kMaxPreparedStatements = 512;
+
 std::string first_line(std::string_view text) {
   std::string_view line = text.substr(0, text.find('\n'));
   for (std::string_view prefix : {"ERROR:  ", "FATAL:  "}) {
@@ -180,6 +182,11 @@ Result<std::int64_t> PostgresConnection::run(std::string_view sql, std::span<con
       result = tx.exec(std::string(sql));
     } else {
       auto it = prepared_.find(sql);
+      if (it == prepared_.end() && prepared_.size() >= kMaxPreparedStatements) {
+        // Statements built from many filter combinations: start the cache afresh.
+        for (const auto& entry : prepared_) conn_->conn.unprepare(entry.second);
+        prepared_.clear();
+      }
       if (it == prepared_.end()) {
         std::string name = "sy" + std::to_string(++next_statement_);
         conn_->conn.prepare(name, std::string(sql));

@@ -196,6 +196,21 @@ TEST_P(DbTest, BadSqlIsAnInternalErrorNotACrash) {
   EXPECT_TRUE(db->ping().ok());
 }
 
+TEST_P(DbTest, ManyDistinctStatementsOutgrowTheStatementCache) {
+  auto db = open_db();
+  ASSERT_TRUE(db);
+  Status read = db->read([](Connection& c) -> Status {
+    for (int n = 0; n < 700; ++n) {  // more than the 512 statements a connection keeps
+      const Value p[] = {Value{std::int64_t{n}}};
+      auto row = c.query_one(cat("SELECT CAST($1 AS BIGINT) + ", n), p);
+      if (!row) return row.error();
+      EXPECT_EQ((*row)->i64(0), 2 * n);
+    }
+    return ok_status();
+  });
+  EXPECT_TRUE(read.ok()) << read.error().message;
+}
+
 TEST_P(DbTest, PingAndDisplayUrl) {
   auto db = open_db();
   ASSERT_TRUE(db);
