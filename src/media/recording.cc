@@ -73,6 +73,8 @@ Status CallRecorder::flush() {
 
 Status CallRecorder::close() {
   if (!file_) return ok_status();
+  sf_command(file_, SFC_UPDATE_HEADER_NOW, nullptr, 0);
+  if (options_.sync_on_close) sf_write_sync(file_);
   const int rc = sf_close(file_);
   file_ = nullptr;
   if (rc != 0) return io_error("recording_close_failed", path_ + ": " + sf_error_number(rc));

@@ -18,9 +18,11 @@ namespace sy::media {
 
 struct RecorderOptions {
   int sample_rate = 8000;
-  // Header update (and fsync when `sync`) after this many frames; 0 = only on flush().
+  // Header update after this many frames; 0 = only on flush(). The header update alone makes the
+  // audio so far survive kill -9 (the data is in the page cache); fsync adds power-loss safety.
   int64_t flush_every_frames = 8000;  // 1 s
-  bool sync = true;                   // fsync on flush so power loss keeps the flushed audio
+  bool sync = false;                  // fsync on every flush (costly at 1,000 calls)
+  bool sync_on_close = true;          // fsync once when the call ends
 };
 
 class CallRecorder {

@@ -150,18 +150,28 @@ Status RtpSocket::send_rtcp(std::span<const uint8_t> packet) {
 }
 
 Result<std::optional<Datagram>> RtpSocket::receive_rtp(std::span<uint8_t> buffer) {
-  sockaddr_in src{};
-  auto got = receive_on(rtp_fd_, buffer, &src);
-  if (got.ok() && got->has_value() && symmetric_ && !learned_) {
-    learned_ = true;
-    remote_rtp_ = src;
-    have_remote_ = true;
-    if (!have_remote_rtcp_) {
-      remote_rtcp_ = src;
-      remote_rtcp_.sin_port = htons(static_cast<uint16_t>(ntohs(src.sin_port) + 1));
+  for (;;) {
+    sockaddr_in src{};
+    auto got = receive_on(rtp_fd_, buffer, &src);
+    if (!got.ok() || !got->has_value()) return got;
+    if (symmetric_ && !learned_) {
+      learned_ = true;
+      remote_rtp_ = src;
+      have_remote_ = true;
+      if (!have_remote_rtcp_) {
+        remote_rtcp_ = src;
+        remote_rtcp_.sin_port = htons(static_cast<uint16_t>(ntohs(src.sin_port) + 1));
+      }
     }
+    const bool foreign = have_remote_ && (src.sin_addr.s_addr != remote_rtp_.sin_addr.s_addr ||
+                                          src.sin_port != remote_rtp_.sin_port);
+    // In symmetric mode the SDP address is only a hint until the first packet is learned.
+    if (strict_source_ && foreign && (!symmetric_ || learned_)) {
+      ++foreign_dropped_;
+      continue;  // read on: the next datagram may be the real one
+    }
+    return got;
   }
-  return got;
 }
 
 Result<std::optional<Datagram>> RtpSocket::receive_rtcp(std::span<uint8_t> buffer) {

@@ -54,6 +54,10 @@ class RtpSocket {
   Status set_remote_rtcp(const UdpAddress& rtcp);
   // With symmetric RTP on, the first received RTP packet re-targets sending to its source.
   void set_symmetric(bool on) { symmetric_ = on; }
+  // With strict source on, once the remote is known (from SDP or learned), RTP from any other
+  // address is dropped (counted in foreign_dropped()) so a third party cannot inject audio.
+  void set_strict_source(bool on) { strict_source_ = on; }
+  uint64_t foreign_dropped() const { return foreign_dropped_; }
   std::optional<UdpAddress> remote() const;
 
   Status send_rtp(std::span<const uint8_t> packet);
@@ -71,6 +75,8 @@ class RtpSocket {
   int rtcp_fd_ = -1;
   uint16_t rtp_port_ = 0;
   bool symmetric_ = false;
+  bool strict_source_ = false;
+  uint64_t foreign_dropped_ = 0;
   bool learned_ = false;
   bool have_remote_ = false;
   bool have_remote_rtcp_ = false;

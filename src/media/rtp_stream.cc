@@ -52,6 +52,8 @@ Received RtpStream::on_datagram(std::span<const uint8_t> datagram, TimePoint now
   stats_.on_packet(h.sequence, h.timestamp, to_units(now));
   if (is_event) {
     telephone_events_seen_ = true;
+    // The event replaced audio for this sequence number: play silence, not concealment.
+    jitter_.push(h.sequence, Frame{}, now);
     Received r{ReceivedKind::kTelephoneEvent, std::nullopt};
     if (auto d = dtmf_rx_.on_payload(h.timestamp, parsed->payload)) {
       r.digit = d->digit;

@@ -115,3 +115,25 @@ TEST(RtpSocket, RtcpTravelsOnTheOddPort) {
 
 }  // namespace
 }  // namespace sy::media
+
+namespace sy::media {
+namespace {
+
+TEST(RtpSocket, StrictSourceDropsPacketsFromAThirdParty) {
+  auto server = RtpSocket::open("127.0.0.1", kRange);
+  auto phone = RtpSocket::open("127.0.0.1", kRange);
+  auto intruder = RtpSocket::open("127.0.0.1", kRange);
+  ASSERT_TRUE(server.ok() && phone.ok() && intruder.ok());
+  (*server)->set_strict_source(true);
+  ASSERT_TRUE((*server)->set_remote({"127.0.0.1", (*phone)->rtp_port()}).ok());
+  for (auto* s : {&*phone, &*intruder}) {
+    ASSERT_TRUE((*s)->set_remote({"127.0.0.1", (*server)->rtp_port()}).ok());
+  }
+  ASSERT_TRUE((*intruder)->send_rtp(packet(666, 9)).ok());
+  ASSERT_TRUE((*phone)->send_rtp(packet(1, 2)).ok());
+  EXPECT_EQ(receive(**server, 1), std::vector<uint16_t>{1});
+  EXPECT_EQ((*server)->foreign_dropped(), 1u);
+}
+
+}  // namespace
+}  // namespace sy::media
