@@ -39,6 +39,7 @@ struct Response {
                        std::string content_type = "text/plain; charset=utf-8");
   static Response no_content();  // 204
   // A file's contents with a content type from its extension; 404 not_found if unreadable.
+  // `path` is trusted (never built from request input; static pages go through the server).
   static Response file(const std::string& path);
 
   // Appends a header (chainable): Response::json(200, j).with_header("Location", "/x").

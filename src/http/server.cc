@@ -24,8 +24,10 @@ ServerCore::ServerCore(ServerOptions opts, Router& r, metrics::Registry& reg)
       statics(options.web_root),
       requests_total(reg.counter("sy_http_requests_total", "HTTP requests by route and status",
                                  {"route", "method", "status"})),
-      request_duration(reg.histogram("sy_http_request_duration_seconds",
-                                     "HTTP request handling time by route", {"route", "method"})) {
+      request_duration(
+          reg.histogram("sy_http_request_duration_seconds",
+                        "Time from the end of the request header to the response being ready",
+                        {"route", "method"})) {
   std::random_device rd;
   char buf[16];
   std::snprintf(buf, sizeof buf, "%06x", rd() & 0xffffffu);
