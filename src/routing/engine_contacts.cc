@@ -124,6 +124,7 @@ void Engine::State::free_contact(std::uint32_t slot) {
   if (c.region_counted) --region_count[c.region];
   c.region_counted = false;
   c.st = ContactState::kFree;
+  c.offer_seq = 0;
   c.dirty = false;
   c.in_class = false;
   timers.cancel(slot);
@@ -270,7 +271,7 @@ void Engine::State::fire_timer(const Timer& t, TimePoint now) {
       }
       break;
     case TimerKind::kReservation:
-      if (c.st == ContactState::kOffered) {
+      if (c.st == ContactState::kOffered && c.offer_seq == t.seq) {
         AgentId agent = c.agent;
         AgentRec& a = agents[agent];
         drop_load(agent, capacity_channel(c.channel), us(now), true);

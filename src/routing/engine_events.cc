@@ -176,7 +176,7 @@ Status Engine::on_offer_accepted(ContactId id, TimePoint now) {
   ++a.connected;
   c->st = ContactState::kConnected;
   c->answered = now;
-  s_->timers.cancel(static_cast<std::uint32_t>((id & 0xFFFFFFFFu) - 1));
+  c->offer_seq = 0;  // its deadline in the FIFO is now void
   return ok_status();
 }
 
@@ -257,13 +257,23 @@ const std::vector<Offer>& Engine::on_tick(TimePoint now) {
     s.timers.pop();
     s.fire_timer(t, now);
   }
+  while (!s.reservations.empty() && s.reservations.front().at_us <= us(now)) {
+    Timer t = s.reservations.front();
+    s.reservations.pop_front();
+    s.fire_timer(t, now);
+  }
   s.match(now);
   return s.offers;
 }
 
 std::optional<TimePoint> Engine::next_timer() const {
-  if (s_->timers.empty()) return std::nullopt;
-  return TimePoint{std::chrono::microseconds(s_->timers.top().at_us)};
+  std::optional<std::int64_t> at;
+  if (!s_->timers.empty()) at = s_->timers.top().at_us;
+  // The FIFO may start with deadlines of offers already answered: at worst an early tick.
+  if (!s_->reservations.empty() && (!at || s_->reservations.front().at_us < *at))
+    at = s_->reservations.front().at_us;
+  if (!at) return std::nullopt;
+  return TimePoint{std::chrono::microseconds(*at)};
 }
 
 std::vector<Notice> Engine::take_notices() {

@@ -96,7 +96,10 @@ void Engine::State::offer(std::uint32_t slot, AgentId id, TimePoint now, Strateg
   c.agent = id;
   c.skip_agent = kNoAgent;
   add_load(id, capacity_channel(c.channel), us(now), true);
-  mark_agent(id);
+  // Its keys changed: out of the indexes. Only an agent with room left (chats) needs another look
+  // this tick; a full one comes back through its next state change.
+  if (agents[id].indexed) unindex_agent(id);
+  if (available_any(agents[id])) mark_agent(id);
   if (rule == Rule::kNone) rule = strongest_rule(c.stage);
   const QueueRules& rules = cfg.queues[c.queue].rules;
   int after_s = rule == Rule::kOverflowQueue  ? rules.overflow_after_s
@@ -107,9 +110,10 @@ void Engine::State::offer(std::uint32_t slot, AgentId id, TimePoint now, Strateg
   c.trail.push_back(d);
   TimePoint deadline = now + cfg.reservation_timeout;
   if (cfg.reservation_timeout.count() > 0) {
-    schedule(slot, us(deadline), TimerKind::kReservation);
-  } else {
-    timers.cancel(slot);
+    // Every reservation has the same time-out, so deadlines come in order: a FIFO, not the heap.
+    // A rule timer left in the heap is ignored while the contact is offered.
+    c.offer_seq = ++timer_seq;
+    reservations.push_back(Timer{us(deadline), c.offer_seq, slot, TimerKind::kReservation});
   }
   offers.push_back(Offer{id_of(slot), id, c.queue, c.external_id, deadline, d});
 }

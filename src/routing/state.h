@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
-#include <queue>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -227,6 +227,7 @@ struct alignas(64) ContactRec {
   std::uint8_t language = kAnyLanguage;
   std::uint8_t skill_count = 0;
   AgentId skip_agent = kNoAgent;  // just refused it: do not offer straight back
+  std::uint64_t offer_seq = 0;    // identifies the live reservation deadline
   // Colder fields.
   AgentId preferred = kNoAgent;
   std::array<SkillLevel, kMaxRequiredSkills> skills{};
@@ -413,6 +414,7 @@ struct Engine::State {
   std::size_t waiting_total = 0;
   std::uint64_t next_seq = 1;
   TimerHeap timers;
+  std::deque<Timer> reservations;  // offer deadlines, in order
   std::uint64_t timer_seq = 0;
   std::unordered_map<std::uint64_t, std::int64_t> last_seen_us;  // customer -> last arrival
 
