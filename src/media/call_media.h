@@ -1,0 +1,52 @@
+// The audio graph of one anchored call for each 20 ms tick: the caller leg, the agent leg once
+// bridged, an optional supervisor leg (listen / whisper / barge), IVR or queue audio played to
+// the caller, and the stereo recording (caller left; agent, plus a barging supervisor, right).
+// The SIP adapter owns the streams, sockets and recorder and calls tick() from its media timer;
+// tick() returns the packets to send on each leg.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "media/mixer.h"
+#include "media/player.h"
+#include "media/recording.h"
+#include "media/rtp_stream.h"
+
+namespace sy::media {
+
+struct CallTickOutput {
+  std::vector<uint8_t> to_caller;      // RTP packet for the caller leg
+  std::vector<uint8_t> to_agent;       // empty when no agent is bridged
+  std::vector<uint8_t> to_supervisor;  // empty unless a supervisor is attached
+};
+
+class CallMedia {
+ public:
+  // Non-owning: the adapter keeps the streams and recorder alive while they are attached.
+  explicit CallMedia(RtpStream& caller) : caller_(&caller) {}
+
+  void attach_agent(RtpStream* agent) { agent_ = agent; }
+  void attach_supervisor(RtpStream* supervisor, SupervisorMode mode);
+  void detach_supervisor() { attach_supervisor(nullptr, SupervisorMode::kNone); }
+  void set_recorder(CallRecorder* recorder) { recorder_ = recorder; }
+  // What the caller hears besides the agent: prompts, queue music, announcements.
+  PromptPlayer& caller_player() { return caller_player_; }
+  SupervisorMode supervisor_mode() const { return mode_; }
+
+  // Pulls one frame from every leg, mixes, records, and builds each leg's outgoing packet.
+  // Fails only when the recording cannot be written (the audio path itself never fails).
+  Result<CallTickOutput> tick(TimePoint now);
+
+ private:
+  RtpStream* caller_;
+  RtpStream* agent_ = nullptr;
+  RtpStream* supervisor_ = nullptr;
+  SupervisorMode mode_ = SupervisorMode::kNone;
+  CallRecorder* recorder_ = nullptr;
+  PromptPlayer caller_player_;
+};
+
+}  // namespace sy::media
