@@ -11,6 +11,7 @@ namespace sy::media {
 
 void JitterBuffer::anchor(uint16_t seq, TimePoint now) {
   anchored_ = true;
+  playing_ = false;
   next_seq_ = seq;
   base_ = 0;
   frames_.clear();
@@ -22,6 +23,12 @@ bool JitterBuffer::push(uint16_t seq, std::span<const int16_t> samples, TimePoin
   ++stats_.received;
   if (!anchored_) anchor(seq, now);
   int32_t delta = seq_delta(next_seq_, seq);
+  if (delta < 0 && !playing_ && -delta < static_cast<int32_t>(config_.max_frames)) {
+    // Still buffering: an earlier packet overtaken by a later one moves the start back.
+    base_ += delta;
+    next_seq_ = seq;
+    delta = 0;
+  }
   if (delta < 0) {
     // A stream that restarted far behind us (new sender, seq reset) re-anchors; a packet just
     // behind the playout point is simply too late.
@@ -80,6 +87,7 @@ JitterOutput JitterBuffer::pop(TimePoint now) {
     ++stats_.silent;
     return {};
   }
+  playing_ = true;
   JitterOutput out;
   auto it = frames_.find(base_);
   if (it != frames_.end()) {

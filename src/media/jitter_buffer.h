@@ -62,6 +62,7 @@ class JitterBuffer {
 
   JitterBufferConfig config_;
   bool anchored_ = false;
+  bool playing_ = false;  // playout has started: the anchor can no longer move back
   TimePoint playout_start_{};
   uint16_t next_seq_ = 0;
   std::map<int64_t, Frame> frames_;  // keyed by extended index (base_ = next_seq_)

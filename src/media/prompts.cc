@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -151,7 +152,9 @@ Result<TtsRender> TtsCache::render(std::string_view text) {
   if (ec) return make_error(ErrorKind::kInternal, "tts_cache_dir", dir_ + ": " + ec.message());
   // Unique temporaries, then rename: concurrent renders of the same text both succeed and the
   // cache never holds a partial file.
-  const std::string tmp = final_path + "." + std::to_string(::getpid()) + ".tmp";
+  static std::atomic<uint64_t> render_counter{0};
+  const std::string tmp = final_path + "." + std::to_string(::getpid()) + "." +
+                          std::to_string(render_counter.fetch_add(1)) + ".tmp";
   const std::string raw = tmp + ".raw.wav";
   Status st = run_espeak(text, raw);
   if (st.ok()) {

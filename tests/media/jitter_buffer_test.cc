@@ -55,6 +55,15 @@ TEST(JitterBuffer, ReordersPackets) {
   EXPECT_EQ(h.jb.stats().played, 5u);
 }
 
+TEST(JitterBuffer, FirstPacketsOvertakenBeforePlayoutAreStillPlayed) {
+  Harness h;
+  for (uint16_t seq : {12, 10, 11}) EXPECT_TRUE(h.push(seq, seq));
+  h.clock.advance(milliseconds(60));
+  EXPECT_EQ(h.tick().samples[0], 1000);
+  EXPECT_EQ(h.tick().samples[0], 1100);
+  EXPECT_EQ(h.tick().samples[0], 1200);
+}
+
 TEST(JitterBuffer, DropsLateAndDuplicatePackets) {
   Harness h;
   h.push(1, 1);

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "media/recording.h"
 #include "temp_dir.h"
 
 namespace sy::media {
@@ -51,6 +52,23 @@ TEST_F(PromptsTest, StereoFloat44kWavBecomes8kMono) {
   int16_t peak = 0;
   for (int16_t v : middle) peak = std::max<int16_t>(peak, static_cast<int16_t>(std::abs(v)));
   EXPECT_NEAR(peak, 16384, 800);  // level kept through resampling
+}
+
+// Operators upload MP3 as often as WAV: libsndfile (1.1+) decodes it, so it loads the same way.
+TEST_F(PromptsTest, Mp3PromptLoadsAs8kMono) {
+  std::vector<int16_t> tone(16000);
+  for (size_t i = 0; i < tone.size(); ++i) {
+    tone[i] = static_cast<int16_t>(12000 * std::sin(2 * M_PI * 500 * i / 16000.0));
+  }
+  ASSERT_TRUE(write_wav_mono(path("up.wav"), tone, 16000).ok());
+  Mp3Options o;
+  o.bitrate_kbps = 64;
+  ASSERT_TRUE(encode_wav_to_mp3(path("up.wav"), path("up.mp3"), o).ok());
+  auto samples = load_prompt(path("up.mp3"));
+  ASSERT_TRUE(samples.ok()) << samples.error().message;
+  ASSERT_GT(samples->size(), 7000u);  // ~1 s (plus encoder padding)
+  std::span<const int16_t> middle(samples->data() + 2000, 4000);
+  EXPECT_NEAR(estimate_freq(middle, 8000), 500, 10);
 }
 
 TEST_F(PromptsTest, ResamplerRemovesContentAboveTheNewNyquist) {
