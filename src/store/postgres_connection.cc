@@ -124,6 +124,7 @@ Status PostgresConnection::connect() {
   try {
     conn_.reset();
     prepared_.clear();
+    aborted_ = false;
     conn_ = std::make_unique<Handle>(conninfo);
     pqxx::nontransaction tx(conn_->conn);
     tx.exec("SET client_min_messages = warning");
@@ -175,6 +176,24 @@ auto PostgresConnection::guarded(std::string_view sql, Fn&& fn) -> decltype(fn()
 
 Result<std::int64_t> PostgresConnection::run(std::string_view sql, std::span<const Value> params,
                                              std::vector<Row>* rows) {
+  if (aborted_ && conn_ && sql == "COMMIT") {
+    auto rolled_back = run("ROLLBACK", {}, nullptr);
+    if (!rolled_back) return rolled_back.error();
+    return make_error(ErrorKind::kInternal, "transaction_aborted",
+                      "not committed: a statement failed earlier in this transaction");
+  }
+  auto result = run_guarded(sql, params, rows);
+  if (!result) {
+    aborted_ = conn_ != nullptr;  // a lost connection starts afresh
+  } else if (sql.starts_with("BEGIN") || sql.starts_with("ROLLBACK")) {
+    aborted_ = false;
+  }
+  return result;
+}
+
+Result<std::int64_t> PostgresConnection::run_guarded(std::string_view sql,
+                                                     std::span<const Value> params,
+                                                     std::vector<Row>* rows) {
   return guarded(sql, [&]() -> Result<std::int64_t> {
     pqxx::nontransaction tx(conn_->conn);
     pqxx::result result;

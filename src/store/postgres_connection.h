@@ -37,6 +37,8 @@ class PostgresConnection final : public Connection {
   // Runs `sql` (prepared and cached when it has parameters); fills rows when asked.
   Result<std::int64_t> run(std::string_view sql, std::span<const Value> params,
                            std::vector<Row>* rows);
+  Result<std::int64_t> run_guarded(std::string_view sql, std::span<const Value> params,
+                                   std::vector<Row>* rows);
 
   struct StringHash {
     using is_transparent = void;
@@ -48,6 +50,9 @@ class PostgresConnection final : public Connection {
   std::unique_ptr<Handle> conn_;
   std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> prepared_;
   std::uint64_t next_statement_ = 0;
+  // A statement failed inside the current transaction: PostgreSQL ignores everything until
+  // ROLLBACK (TO), and would answer COMMIT with a silent rollback; we make that an error.
+  bool aborted_ = false;
 };
 
 }  // namespace sy::store

@@ -122,34 +122,46 @@ Status GroupCommitWriter::control(const char* sql) {
   return conn_->execute(sql);
 }
 
-bool GroupCommitWriter::run_unit(Item& item, Status& result) {
-  Status savepoint = control("SAVEPOINT sy_unit");
-  if (!savepoint) {
-    result = savepoint;
-    return false;
+Status GroupCommitWriter::control2(const char* first, const char* second) {
+  if (conn_->dialect() == Dialect::kPostgres) {
+    return conn_->exec_script(std::string(first) + "; " + second);
   }
+  SY_TRY(control(first));
+  return control(second);
+}
+
+// The units of a group share one savepoint: after a unit succeeds it is released and set anew
+// (one round trip); after a unit fails the transaction goes back to it, and it stays for the
+// next unit.
+bool GroupCommitWriter::run_unit(Item& item, Status& result, bool last) {
   result = call_unit(item.fn, *conn_);
   if (result.ok()) {
     // On PostgreSQL a unit that swallowed a failed statement leaves the transaction aborted;
     // RELEASE then fails and the unit is rolled back like any failed one.
-    Status released = control("RELEASE sy_unit");
-    if (released) return true;
-    result = released;
+    Status moved =
+        last ? control("RELEASE sy_unit") : control2("RELEASE sy_unit", "SAVEPOINT sy_unit");
+    if (moved) return true;
+    result = moved;
   }
-  if (!control("ROLLBACK TO sy_unit")) return false;
-  return control("RELEASE sy_unit").ok();
+  return control("ROLLBACK TO sy_unit").ok();
+}
+
+Status GroupCommitWriter::begin_group(bool savepoint) {
+  const char* begin = conn_->dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN";
+  auto start = [&] { return savepoint ? control2(begin, "SAVEPOINT sy_unit") : control(begin); };
+  Status begun = start();
+  // A PostgreSQL connection the server dropped while idle fails once, then reconnects.
+  if (!begun && begun.error().kind == ErrorKind::kUnavailable) begun = start();
+  if (!begun) (void)control("ROLLBACK");  // in case BEGIN half-happened
+  return begun;
 }
 
 void GroupCommitWriter::run_group(std::vector<Item>& group) {
   const auto started = std::chrono::steady_clock::now();
   std::vector<Status> results(group.size());
   const bool single = group.size() == 1;
-  const char* begin = conn_->dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN";
-  Status begun = control(begin);
-  // A PostgreSQL connection the server dropped while idle fails once, then reconnects.
-  if (!begun && begun.error().kind == ErrorKind::kUnavailable) begun = control(begin);
+  Status begun = begin_group(!single);
   if (!begun) {
-    (void)control("ROLLBACK");  // in case BEGIN half-happened on a broken connection
     for (Item& item : group) answer(item.done, begun);
     return;
   }
@@ -163,7 +175,7 @@ void GroupCommitWriter::run_group(std::vector<Item>& group) {
       results[i] = call_unit(group[i].fn, *conn_);
       usable = results[i].ok();
     } else {
-      usable = run_unit(group[i], results[i]);
+      usable = run_unit(group[i], results[i], i + 1 == group.size());
     }
   }
   Status committed = usable ? control("COMMIT")

@@ -44,9 +44,13 @@ class GroupCommitWriter {
   };
   void loop();
   void run_group(std::vector<Item>& group);
-  // Runs one unit inside a savepoint; false when the transaction itself can no longer be used.
-  bool run_unit(Item& item, Status& result);
+  // BEGIN (and the first savepoint when the group has several units), retried once.
+  Status begin_group(bool savepoint);
+  // Runs one unit inside the group's savepoint; false when the transaction can no longer be used.
+  bool run_unit(Item& item, Status& result, bool last);
   Status control(const char* sql);
+  // Two control statements, in one round trip on PostgreSQL.
+  Status control2(const char* first, const char* second);
   void record_commit(double seconds, std::size_t writes);
   bool on_writer_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
 

@@ -164,6 +164,41 @@ TEST_P(WriterTest, AFailingUnitRollsBackAloneAndReportsItsOwnError) {
   EXPECT_EQ(count_actions(*db, "unit.d"), 1);
 }
 
+TEST_P(WriterTest, AUnitThatIgnoresAFailedStatementIsNeverReportedDurableWrongly) {
+  auto db = open_db();
+  ASSERT_TRUE(db);
+  auto swallowing = [](Connection& c) -> Status {
+    SY_TRY(log_action(c, "swallow.kept"));
+    (void)c.exec("INSERT INTO nowhere VALUES (1)");  // fails; the unit carries on regardless
+    return ok_status();
+  };
+  // Alone in its group, and inside a group of several.
+  Status alone = db->write(swallowing);
+  Gate gate;
+  db->submit(gate.unit("swallow.gate"), nullptr);
+  gate.entered.get_future().wait();
+  std::promise<Status> grouped, after;
+  db->submit(swallowing, [&](Status s) { grouped.set_value(s); });
+  db->submit([](Connection& c) { return log_action(c, "swallow.after"); },
+             [&](Status s) { after.set_value(s); });
+  gate.release.set_value();
+  Status in_group = grouped.get_future().get();
+  EXPECT_TRUE(after.get_future().get().ok());
+  EXPECT_EQ(count_actions(*db, "swallow.after"), 1);
+  if (backend() == testing::Backend::kPostgres) {
+    // PostgreSQL aborted the transaction at the failed statement: nothing of the unit stays,
+    // and the caller hears so instead of a false "durable".
+    EXPECT_FALSE(alone.ok());
+    EXPECT_FALSE(in_group.ok());
+    EXPECT_EQ(count_actions(*db, "swallow.kept"), 0);
+  } else {
+    // SQLite undoes only the failed statement; the rest of the unit commits.
+    EXPECT_TRUE(alone.ok());
+    EXPECT_TRUE(in_group.ok());
+    EXPECT_EQ(count_actions(*db, "swallow.kept"), 2);
+  }
+}
+
 TEST_P(WriterTest, ReadersProceedWhileTheWriterHoldsATransaction) {
   auto db = open_db();
   ASSERT_TRUE(db->write([](Connection& c) { return log_action(c, "reader.committed"); }).ok());
