@@ -69,7 +69,9 @@ void Generator::make_customer(CustomerBundle& out) {
   c.kind = business ? "business" : "residential";
   c.name = business ? make_company_name(rng_, area) : person.name;
   c.id_number = business ? make_credit_code(rng_, area.county_code) : person.id_number;
-  c.address = family ? last_address_ : make_address(rng_, area);
+  c.address = family     ? last_address_
+              : business ? make_business_address(rng_, area)
+                         : make_address(rng_, area);
   c.region_code = area.code;
   set_preferences(c, area, business, person.birth_year);
   c.created_at = options_.now_ms - rng_.range(30, 7300) * kDayMs - rng_.range(0, 1439) * kMinuteMs;
@@ -149,7 +151,10 @@ void Generator::make_account(CustomerBundle& out, const AreaInfo& area, bool bus
     // Most homes use 80..280 kWh a month; a few large houses far more.
     profile.base_kwh = rng_.chance(50) ? rng_.range(400, 900) : rng_.range(80, 280);
   }
-  a.address = second ? make_address(rng_, area) : out.customer.address;
+  if (!second)
+    a.address = out.customer.address;
+  else
+    a.address = business ? make_business_address(rng_, area) : make_address(rng_, area);
   a.region_code = area.code;
   a.created_at = out.customer.created_at + static_cast<std::int64_t>(out.accounts.size()) * kDayMs;
   // Six months for most accounts (what the screen pop shows); up to a year for some.

@@ -135,6 +135,22 @@ std::string make_address(Rng& rng, const AreaInfo& area) {
   return s;
 }
 
+std::string make_business_address(Rng& rng, const AreaInfo& area) {
+  std::string s = "福建省" + area.city_name + area.county_name + rng.pick(kRoads);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%d号", static_cast<int>(rng.range(1, 388)));
+  s += buf;
+  if (area.area_class == "urban") {
+    s += rng.pick(kBrandWords);
+    std::snprintf(buf, sizeof buf, "大厦%d层", static_cast<int>(rng.range(1, 30)));
+  } else {
+    s += area.name.substr(0, area.name.size() - std::string("供电所").size());
+    std::snprintf(buf, sizeof buf, "工业园区%d号厂房", static_cast<int>(rng.range(1, 60)));
+  }
+  s += buf;
+  return s;
+}
+
 std::string make_company_name(Rng& rng, const AreaInfo& area) {
   // "福州市" -> "福州": companies are named after the city without 市.
   std::string city = area.city_name.substr(0, area.city_name.size() - std::string("市").size());

@@ -28,6 +28,8 @@ std::string make_mobile(Rng& rng);
 std::string make_landline(Rng& rng, const AreaInfo& area);
 // 福建省福州市鼓楼区五四路128号阳光花园3栋1502室, or a village address in rural areas.
 std::string make_address(Rng& rng, const AreaInfo& area);
+// 福建省泉州市晋江市工业路88号恒泰大厦12层, or a plot in an industrial park outside the seat.
+std::string make_business_address(Rng& rng, const AreaInfo& area);
 // 福州鑫隆食品有限公司.
 std::string make_company_name(Rng& rng, const AreaInfo& area);
 // An 18-character unified social credit code with a valid check character.
