@@ -30,7 +30,7 @@ struct DigitInput {
   Prompt no_input_prompt;  // played before re-prompting after a timeout
   int timeout_s = 5;       // first digit, counted from the end of the prompt
   int inter_digit_timeout_s = 3;
-  int attempts = 3;  // total tries, i.e. 1 + `retries`
+  int attempts = 3;  // total tries: YAML `retries` counts the re-prompts after the first try
   bool barge_in = true;
 };
 
@@ -116,8 +116,8 @@ struct QueueSpec {
   std::string name;
   std::map<std::string, int> skills;  // skill -> minimum level 1..10
   int priority = 0;                   // 0..9
-  int vip_boost = 0;                  // added when the `vip` variable is "yes"
-  std::vector<std::string> attach;    // variables handed to the agent with the contact
+  int vip_boost = 0;                // added when the `vip` variable is "yes" (set by a vip lookup)
+  std::vector<std::string> attach;  // variables handed to the agent with the contact
 };
 struct QueueNode {
   QueueSpec spec;
@@ -144,6 +144,7 @@ struct SurveyQuestion {
   Prompt prompt;
   std::set<char> answers;
 };
+// Answers go to the call trace and to variables `survey_<question id>` for later branches.
 struct SurveyNode {
   std::string name;
   std::vector<SurveyQuestion> questions;

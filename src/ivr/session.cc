@@ -131,6 +131,8 @@ Result<Actions> Session::lookup_result(const std::string& key,
         "lookup '" + std::string(lookup_kind_name(lookup.kind)) + "' has no result '" + key + "'",
         "key");
   for (const auto& [name, value] : variables) vars_[name] = value;
+  // Queues boost on `vip`; setting it here means an adapter cannot forget to.
+  if (lookup.kind == LookupKind::kVip && key != "error") vars_["vip"] = key;
   Actions out;
   steps_ = 0;
   auto it = lookup.branches.find(key);

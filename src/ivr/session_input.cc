@@ -96,7 +96,7 @@ void Session::input_digit(char key, TimePoint now, Actions& out) {
 void Session::collect_done(TimePoint now, Actions& out) {
   const auto& c = std::get<CollectNode>(node().body);
   int n = static_cast<int>(buffer_.size());
-  bool valid = n >= c.min_digits && n <= c.max_digits && n > 0;
+  bool valid = n >= c.min_digits && n <= c.max_digits;
   if (valid && c.pattern) valid = std::regex_match(buffer_, *c.pattern);
   if (!valid) {
     attempt_failed(false, now, out);
@@ -115,6 +115,7 @@ void Session::survey_answer(char key, TimePoint now, Actions& out) {
     return;
   }
   trace_.survey_answers.push_back({s.name, s.questions[question_].id, key});
+  vars_["survey_" + s.questions[question_].id] = std::string(1, key);  // for later branches
   if (++question_ < s.questions.size()) {
     attempts_used_ = 0;
     prompt_input(nullptr, now, out);

@@ -28,7 +28,7 @@ nodes:
   failed: {hangup: {reason: gave_up}}
 )";
 
-TEST(Session, InterDigitTimeoutEndsAnEntryThatIsLongEnough) {
+TEST(IvrSession, InterDigitTimeoutEndsAnEntryThatIsLongEnough) {
   Replay r(load_flow(kCollectFlow), kNoon);
   r.start("1").prompt_done();
   EXPECT_EQ(*r.session().next_deadline(), kNoon + 6s);  // first digit: 6 s after the prompt
@@ -41,7 +41,7 @@ TEST(Session, InterDigitTimeoutEndsAnEntryThatIsLongEnough) {
   EXPECT_EQ(r.session().variables().at("account"), "0591");
 }
 
-TEST(Session, EntriesFailingValidationAreRetriedThenOnFail) {
+TEST(IvrSession, EntriesFailingValidationAreRetriedThenOnFail) {
   Replay r(load_flow(kCollectFlow), kNoon);
   r.start("1").prompt_done().keys("1234#");  // pattern wants a leading 05
   EXPECT_EQ(r.last_spoken(), "有误。请输入户号");
@@ -51,7 +51,7 @@ TEST(Session, EntriesFailingValidationAreRetriedThenOnFail) {
   EXPECT_EQ(r.path(), (std::vector<std::string>{"account", "failed"}));
 }
 
-TEST(Session, DigitsBeforeThePromptEndsBargeIn) {
+TEST(IvrSession, DigitsBeforeThePromptEndsBargeIn) {
   Replay r(load_flow(kCollectFlow), kNoon);
   r.start("1");
   EXPECT_EQ(r.session().state(), SessionState::kPrompting);
@@ -63,7 +63,7 @@ TEST(Session, DigitsBeforeThePromptEndsBargeIn) {
   EXPECT_EQ(r.session().variables().at("account"), "05910");
 }
 
-TEST(Session, NoBargeInIgnoresKeysDuringThePrompt) {
+TEST(IvrSession, NoBargeInIgnoresKeysDuringThePrompt) {
   Replay r(load_flow(R"(
 id: nb
 entry: m
@@ -79,7 +79,7 @@ nodes:
   EXPECT_EQ(r.session().trace().end_reason, "done");
 }
 
-TEST(Session, BranchOnWeekdayCallerAndVariables) {
+TEST(IvrSession, BranchOnWeekdayCallerAndVariables) {
   auto flow = load_flow(R"(
 id: br
 entry: b
@@ -105,7 +105,7 @@ nodes:
   EXPECT_EQ(end_reason("13800000000", kNoon), "other");  // Monday; level unset
 }
 
-TEST(Session, SetAddsAndComparesNumerically) {
+TEST(IvrSession, SetAddsAndComparesNumerically) {
   auto flow = load_flow(R"(
 id: count
 entry: inc
@@ -123,7 +123,7 @@ nodes:
   EXPECT_EQ(r.session().trace().end_reason, "big");
 }
 
-TEST(Session, AFlowLoopingWithoutInputIsStopped) {
+TEST(IvrSession, AFlowLoopingWithoutInputIsStopped) {
   Replay r(load_flow("id: loop\nentry: a\nnodes:\n  a: {set: {x: y}, next: b}\n"
                      "  b: {branch: [{var: x, op: '==', value: z, goto: a}], next: a}\n"),
            kNoon);
@@ -132,7 +132,7 @@ TEST(Session, AFlowLoopingWithoutInputIsStopped) {
   EXPECT_EQ(r.session().trace().end_reason, "flow_loop");
 }
 
-TEST(Session, SurveyRecordsAnswersAndSkipsUnanswered) {
+TEST(IvrSession, SurveyRecordsAnswersAndSkipsUnanswered) {
   Replay r(load_flow(R"(
 id: visit
 entry: s
@@ -162,7 +162,7 @@ nodes:
   EXPECT_EQ(answers[1].answer, 0);
 }
 
-TEST(Session, TransferAndFilePromptsAndQueueOutcomes) {
+TEST(IvrSession, TransferAndFilePromptsAndQueueOutcomes) {
   Replay r(load_flow(R"(
 id: misc
 entry: hello
@@ -187,7 +187,7 @@ nodes:
   EXPECT_EQ(r.session().trace().end_reason, "transferred");
 }
 
-TEST(Session, EventsOutOfTurnAreErrorValues) {
+TEST(IvrSession, EventsOutOfTurnAreErrorValues) {
   auto flow = load_flow("id: x\nentry: a\nnodes:\n  a: {lookup: vip, next: b}\n  b: {hangup: x}\n");
   Session s(flow);
   EXPECT_EQ(s.digit('1', kNoon).error().code, "session_not_started");
@@ -200,7 +200,7 @@ TEST(Session, EventsOutOfTurnAreErrorValues) {
   EXPECT_EQ(s.tick(kNoon).error().code, "session_ended");
 }
 
-TEST(Session, CallerHangingUpEndsTheSessionWithItsReason) {
+TEST(IvrSession, CallerHangingUpEndsTheSessionWithItsReason) {
   Replay r(load_flow(kCollectFlow), kNoon);
   r.start("1").prompt_done().keys("05");
   auto ended = r.session().call_ended("caller_hangup", r.now());
@@ -210,7 +210,7 @@ TEST(Session, CallerHangingUpEndsTheSessionWithItsReason) {
   EXPECT_FALSE(r.session().next_deadline().has_value());
 }
 
-TEST(Session, HotReloadKeepsCallsOnTheirFlow) {
+TEST(IvrSession, HotReloadKeepsCallsOnTheirFlow) {
   auto v1 =
       load_flow("id: x\nentry: a\nnodes:\n  a: {play: {tts: v1}, next: b}\n  b: {hangup: one}\n");
   Session call(v1);
@@ -218,6 +218,27 @@ TEST(Session, HotReloadKeepsCallsOnTheirFlow) {
   v1.reset();  // the server swapped in a new version
   ASSERT_TRUE(call.prompt_finished(kNoon).ok());
   EXPECT_EQ(call.trace().end_reason, "one");
+}
+
+}  // namespace
+}  // namespace sy::ivr
+
+namespace sy::ivr {
+namespace {
+
+TEST(ReturnVisitFlow, UnresolvedRepairIsPutThroughToAnAgent) {
+  auto flow = testing::load_flow_file(SY_SOURCE_DIR "/config/flows/return-visit-survey.yaml");
+  testing::Replay r(flow, kNoon);
+  r.start("13905910001", "95598");
+  r.prompt_done().keys("2").keys("1").keys("4");
+  EXPECT_EQ(r.last_spoken(), "很抱歉问题尚未解决，正在为您转接人工服务。");
+  r.prompt_done();
+  ASSERT_NE(r.last_of<EnqueueAction>(), nullptr);
+  EXPECT_EQ(r.last_of<EnqueueAction>()->spec.name, "complaint");
+  const auto& answers = r.session().trace().survey_answers;
+  ASSERT_EQ(answers.size(), 3u);
+  EXPECT_EQ(answers[2].question, "satisfaction");
+  EXPECT_EQ(answers[2].answer, '4');
 }
 
 }  // namespace

@@ -64,7 +64,7 @@ TEST(DateTimeToChinese, LocalTimeInShanghai) {
   EXPECT_EQ(date_to_chinese(china_time(2026, 12, 31, 23, 59), 480), "十二月三十一日");
 }
 
-TEST(Templates, FiltersRenderValuesAndBadValuesDegradeGracefully) {
+TEST(PromptTemplates, FiltersRenderValuesAndBadValuesDegradeGracefully) {
   std::map<std::string, std::string> vars = {
       {"fen", "12345"}, {"at", "2026-11-23T07:00:00Z"}, {"acct", "0591"}, {"junk", "abc"}};
   EXPECT_EQ(render_template("欠费{fen|money}，预计{at|datetime}，户号{acct|digits}", vars, 480),
