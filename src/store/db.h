@@ -80,7 +80,9 @@ class Connection {
 // only (it runs inside a savepoint), not the others committed in the same group. It runs on the
 // writer thread: it must not call write() (that fails with kInternal "nested_write"), and it
 // should not block on anything slow, since every other write waits behind it. A thrown
-// exception becomes kInternal "write_failed".
+// exception becomes kInternal "write_failed". Dialects differ when a unit ignores a failed
+// statement: SQLite undoes just that statement; PostgreSQL undoes the whole unit and its caller
+// gets an error (kInternal "transaction_aborted" when it was alone in its group).
 using WriteFn = std::function<Status(Connection&)>;
 
 struct DatabaseOptions {
@@ -108,7 +110,8 @@ class Database {
   virtual std::string display_url() const = 0;
 
   // Applies every migration not yet applied, in order, each in its own transaction, recording
-  // it in schema_migrations. Returns the number applied.
+  // it in schema_migrations. Returns the number applied. A database migrated by a newer binary
+  // fails with kUnavailable "schema_too_new".
   virtual Result<int> migrate() = 0;
   // Current schema version (0 for an empty database).
   virtual Result<int> schema_version() = 0;
