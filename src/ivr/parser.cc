@@ -48,11 +48,14 @@ void read_calendar(Reader& r, const YAML::Node& list, const std::string& w, std:
       if (auto d = r.date(item, w)) out.insert(*d);
       continue;
     }
+    std::size_t before = r.diagnostics.size();
     auto from = r.date(YAML::Node(item.Scalar().substr(0, dots)), w);
     auto to = r.date(YAML::Node(item.Scalar().substr(dots + 2)), w);
-    if (!from || !to) {
-      r.diagnostics.back().line = detail::line_of(item.Mark());
-      r.diagnostics.back().column = detail::column_of(item.Mark());
+    if (!from || !to) {  // the halves are detached nodes: point at the list item instead
+      for (std::size_t i = before; i < r.diagnostics.size(); ++i) {
+        r.diagnostics[i].line = detail::line_of(item.Mark());
+        r.diagnostics[i].column = detail::column_of(item.Mark());
+      }
       continue;
     }
     using namespace std::chrono;

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "replay.h"
 
 namespace sy::ivr {
@@ -239,6 +241,52 @@ TEST(ReturnVisitFlow, UnresolvedRepairIsPutThroughToAnAgent) {
   ASSERT_EQ(answers.size(), 3u);
   EXPECT_EQ(answers[2].question, "satisfaction");
   EXPECT_EQ(answers[2].answer, '4');
+}
+
+}  // namespace
+}  // namespace sy::ivr
+
+namespace sy::ivr {
+namespace {
+
+// Whatever order an adapter delivers events in, the engine answers with actions or error
+// values, never a crash, and the call record stays consistent.
+TEST(IvrSession, RandomEventsOnTheHotlineFlowNeverBreakIt) {
+  auto flow = testing::load_flow_file(SY_SOURCE_DIR "/config/flows/hotline-95598.yaml");
+  std::mt19937 rng(95598);
+  const std::string keys = "0123456789*#";
+  for (int call = 0; call < 200; ++call) {
+    Session s(flow);
+    TimePoint now = kNoon + std::chrono::hours(rng() % 24);
+    ASSERT_TRUE(s.start("1390591" + std::to_string(call), "95598", now).ok());
+    for (int step = 0; step < 60 && s.state() != SessionState::kEnded; ++step) {
+      now += std::chrono::seconds(rng() % 4);
+      switch (rng() % 5) {
+        case 0:
+          (void)s.digit(keys[rng() % keys.size()], now);
+          break;
+        case 1:
+          (void)s.prompt_finished(now);
+          break;
+        case 2:
+          (void)s.tick(now);
+          break;
+        case 3:
+          (void)s.queue_outcome(rng() % 2 ? "timeout" : "closed", now);
+          break;
+        default: {
+          if (s.state() != SessionState::kWaitingLookup) break;
+          auto kind = std::get<LookupNode>(flow->nodes.at(s.current_node()).body).kind;
+          auto results = lookup_result_keys(kind);
+          ASSERT_TRUE(s.lookup_result(results[rng() % results.size()], {}, now).ok());
+        }
+      }
+      if (s.state() == SessionState::kRecording) (void)s.voicemail_finished(now);
+    }
+    for (const auto& id : s.trace().path) EXPECT_NE(flow->find(id), nullptr);
+    for (const auto& d : s.trace().digits)
+      EXPECT_TRUE(d.node != "bill_pin" || d.digits == std::string(d.digits.size(), '*'));
+  }
 }
 
 }  // namespace
