@@ -36,6 +36,8 @@ class Reader {
                  const std::string& what);
   // Looks a key up by iterating (the map has been checked, so the key is unique).
   static YAML::Node get(const YAML::Node& map, const char* key);
+  // Like get(), but reports a missing key at the map's position.
+  YAML::Node need(const YAML::Node& map, const char* key, const std::string& what);
 
   std::optional<std::string> text(const YAML::Node& node, const std::string& what);
   std::optional<std::string> nonempty_text(const YAML::Node& node, const std::string& what);
@@ -51,6 +53,12 @@ class Reader {
   std::optional<Date> date(const YAML::Node& node, const std::string& what);
   bool is_identifier(const YAML::Node& node, const std::string& what);
 };
+
+// A map of result key -> node id whose keys come from a closed set (lookup results, queue
+// outcomes); unknown and duplicate keys are errors.
+std::map<std::string, std::string> read_branches(Reader& r, const YAML::Node& b,
+                                                 const std::vector<std::string>& keys,
+                                                 const std::string& what);
 
 // Parses the value of one node (the map holding the kind key); nullopt after reporting errors.
 std::optional<NodeBody> parse_node_body(Reader& r, const std::string& id, const YAML::Node& node);

@@ -30,16 +30,9 @@ std::optional<std::regex> compile(Reader& r, const YAML::Node& node, const std::
   }
 }
 
-// A key that must be present: reports it missing at the map's position.
-YAML::Node need(Reader& r, const YAML::Node& map, const char* key, const std::string& what) {
-  YAML::Node v = Reader::get(map, key);
-  if (!v.IsDefined()) r.error(map.Mark(), what + ": missing '" + key + "'");
-  return v;
-}
-
 void read_digit_input(Reader& r, const YAML::Node& m, const std::string& what, DigitInput& in,
                       bool prompt_required) {
-  auto prompt = prompt_required ? need(r, m, "prompt", what) : Reader::get(m, "prompt");
+  auto prompt = prompt_required ? r.need(m, "prompt", what) : Reader::get(m, "prompt");
   if (prompt.IsDefined())
     if (auto p = r.prompt(prompt, what + ".prompt")) in.prompt = *p;
   if (auto n = Reader::get(m, "invalid"); n.IsDefined())
@@ -62,7 +55,7 @@ std::optional<NodeBody> read_play(Reader& r, const YAML::Node& node, const std::
   if (auto p = r.prompt(Reader::get(node, "play"), what + ".play")) n.prompt = *p;
   if (auto b = Reader::get(node, "barge_in"); b.IsDefined())
     n.barge_in = r.boolean(b, what + ".barge_in").value_or(true);
-  n.next = r.node_ref(need(r, node, "next", what), what + ".next");
+  n.next = r.node_ref(r.need(node, "next", what), what + ".next");
   return n;
 }
 
@@ -76,7 +69,7 @@ std::optional<NodeBody> read_menu(Reader& r, const YAML::Node& node, const std::
                    w))
     return std::nullopt;
   read_digit_input(r, m, w, n.input, true);
-  YAML::Node options = need(r, m, "options", w);
+  YAML::Node options = r.need(m, "options", w);
   if (options.IsMap()) {
     if (options.size() == 0) r.error(options.Mark(), w + ".options must not be empty");
     for (auto it = options.begin(); it != options.end(); ++it) {
@@ -90,7 +83,7 @@ std::optional<NodeBody> read_menu(Reader& r, const YAML::Node& node, const std::
   } else if (options.IsDefined()) {
     r.error(options.Mark(), w + ".options must be a map of key -> node");
   }
-  n.on_fail = r.node_ref(need(r, m, "on_fail", w), w + ".on_fail");
+  n.on_fail = r.node_ref(r.need(m, "on_fail", w), w + ".on_fail");
   return n;
 }
 
@@ -105,7 +98,7 @@ std::optional<NodeBody> read_collect(Reader& r, const YAML::Node& node, const st
           w))
     return std::nullopt;
   read_digit_input(r, m, w, n.input, true);
-  if (auto v = need(r, m, "var", w); v.IsDefined() && r.is_identifier(v, w + ".var"))
+  if (auto v = r.need(m, "var", w); v.IsDefined() && r.is_identifier(v, w + ".var"))
     n.var = v.Scalar();
   YAML::Node min = Reader::get(m, "min"), max = Reader::get(m, "max");
   if (min.IsDefined()) n.min_digits = r.integer(min, w + ".min", 0, 64).value_or(n.min_digits);
@@ -126,12 +119,13 @@ std::optional<NodeBody> read_collect(Reader& r, const YAML::Node& node, const st
   }
   if (auto b = Reader::get(m, "masked"); b.IsDefined())
     n.masked = r.boolean(b, w + ".masked").value_or(false);
-  n.on_fail = r.node_ref(need(r, m, "on_fail", w), w + ".on_fail");
-  n.next = r.node_ref(need(r, node, "next", what), what + ".next");
+  n.on_fail = r.node_ref(r.need(m, "on_fail", w), w + ".on_fail");
+  n.next = r.node_ref(r.need(node, "next", what), what + ".next");
   return n;
 }
 
-// Branch maps whose keys come from a closed set (lookup results, queue outcomes).
+}  // namespace
+
 std::map<std::string, std::string> read_branches(Reader& r, const YAML::Node& b,
                                                  const std::vector<std::string>& keys,
                                                  const std::string& what) {
@@ -154,6 +148,8 @@ std::map<std::string, std::string> read_branches(Reader& r, const YAML::Node& b,
   }
   return out;
 }
+
+namespace {
 
 std::optional<NodeBody> read_lookup(Reader& r, const YAML::Node& node, const std::string& what) {
   LookupNode n;
@@ -201,14 +197,14 @@ std::optional<NodeBody> read_set(Reader& r, const YAML::Node& node, const std::s
     const std::string w = what + ".set." + a.var;
     if (it->second.IsMap()) {
       if (!r.check_map(it->second, {"add"}, w)) continue;
-      a.add = r.integer(need(r, it->second, "add", w), w + ".add", -1000000, 1000000);
+      a.add = r.integer(r.need(it->second, "add", w), w + ".add", -1000000, 1000000);
       if (!a.add) continue;
     } else if (auto t = r.template_text(it->second, w)) {
       a.value_template = *t;
     }
     n.assignments.push_back(std::move(a));
   }
-  n.next = r.node_ref(need(r, node, "next", what), what + ".next");
+  n.next = r.node_ref(r.need(node, "next", what), what + ".next");
   return n;
 }
 

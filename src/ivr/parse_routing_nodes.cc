@@ -7,12 +7,6 @@
 namespace sy::ivr::detail {
 namespace {
 
-YAML::Node need(Reader& r, const YAML::Node& map, const char* key, const std::string& what) {
-  YAML::Node v = Reader::get(map, key);
-  if (!v.IsDefined()) r.error(map.Mark(), what + ": missing '" + key + "'");
-  return v;
-}
-
 std::optional<std::array<bool, 7>> read_weekdays(Reader& r, const YAML::Node& n,
                                                  const std::string& what) {
   static const char* const kNames[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
@@ -79,9 +73,9 @@ void read_case(Reader& r, const YAML::Node& c, const std::string& w, BranchNode&
     any = true;
     VarCondition vc;
     if (r.is_identifier(n, w + ".var")) vc.var = n.Scalar();
-    if (auto op = need(r, c, "op", w); op.IsDefined())
+    if (auto op = r.need(c, "op", w); op.IsDefined())
       vc.op = read_op(r, op, w + ".op").value_or(vc.op);
-    if (auto v = need(r, c, "value", w); v.IsDefined())
+    if (auto v = r.need(c, "value", w); v.IsDefined())
       vc.value = r.text(v, w + ".value").value_or("");
     bc.vars.push_back(vc);
   } else if (Reader::get(c, "op").IsDefined() || Reader::get(c, "value").IsDefined()) {
@@ -89,7 +83,7 @@ void read_case(Reader& r, const YAML::Node& c, const std::string& w, BranchNode&
   }
   if (!any)
     r.error(c.Mark(), w + ": a case needs a condition (time, weekdays, holiday, caller, var)");
-  bc.target = r.node_ref(need(r, c, "goto", w), w + ".goto");
+  bc.target = r.node_ref(r.need(c, "goto", w), w + ".goto");
   out.cases.push_back(std::move(bc));
 }
 
@@ -98,13 +92,13 @@ std::optional<NodeBody> read_survey(Reader& r, const YAML::Node& node, const std
   YAML::Node m = Reader::get(node, "survey");
   const std::string w = what + ".survey";
   if (!r.check_map(m, {"name", "questions", "timeout_s", "retries"}, w)) return std::nullopt;
-  if (auto nm = need(r, m, "name", w); nm.IsDefined() && r.is_identifier(nm, w + ".name"))
+  if (auto nm = r.need(m, "name", w); nm.IsDefined() && r.is_identifier(nm, w + ".name"))
     n.name = nm.Scalar();
   if (auto t = Reader::get(m, "timeout_s"); t.IsDefined())
     n.input.timeout_s = r.integer(t, w + ".timeout_s", 1, 120).value_or(5);
   if (auto t = Reader::get(m, "retries"); t.IsDefined())
     n.input.attempts = 1 + r.integer(t, w + ".retries", 0, 9).value_or(2);
-  YAML::Node qs = need(r, m, "questions", w);
+  YAML::Node qs = r.need(m, "questions", w);
   if (qs.IsDefined() && (!qs.IsSequence() || qs.size() == 0))
     r.error(qs.Mark(), w + ".questions must be a non-empty list");
   for (std::size_t i = 0; qs.IsSequence() && i < qs.size(); ++i) {
@@ -112,11 +106,11 @@ std::optional<NodeBody> read_survey(Reader& r, const YAML::Node& node, const std
     YAML::Node q = qs[i];
     if (!r.check_map(q, {"id", "prompt", "answers"}, qw)) continue;
     SurveyQuestion sq;
-    if (auto id = need(r, q, "id", qw); id.IsDefined() && r.is_identifier(id, qw + ".id"))
+    if (auto id = r.need(q, "id", qw); id.IsDefined() && r.is_identifier(id, qw + ".id"))
       sq.id = id.Scalar();
-    if (auto p = need(r, q, "prompt", qw); p.IsDefined())
+    if (auto p = r.need(q, "prompt", qw); p.IsDefined())
       sq.prompt = r.prompt(p, qw + ".prompt").value_or(Prompt{});
-    YAML::Node a = need(r, q, "answers", qw);
+    YAML::Node a = r.need(q, "answers", qw);
     if (a.IsSequence()) {
       for (const auto& k : a)
         if (auto key = r.digit_key(k, qw + ".answers")) sq.answers.insert(*key);
@@ -160,7 +154,7 @@ std::optional<NodeBody> read_branch(Reader& r, const YAML::Node& node, const std
   }
   for (std::size_t i = 0; i < cases.size(); ++i)
     read_case(r, cases[i], what + ".branch[" + std::to_string(i) + "]", n);
-  n.next = r.node_ref(need(r, node, "next", what), what + ".next");
+  n.next = r.node_ref(r.need(node, "next", what), what + ".next");
   return n;
 }
 
@@ -170,7 +164,7 @@ std::optional<NodeBody> read_queue(Reader& r, const YAML::Node& node, const std:
   const std::string w = what + ".queue";
   if (!r.check_map(m, {"name", "skills", "priority", "vip_boost", "attach"}, w))
     return std::nullopt;
-  if (auto nm = need(r, m, "name", w); nm.IsDefined() && r.is_identifier(nm, w + ".name"))
+  if (auto nm = r.need(m, "name", w); nm.IsDefined() && r.is_identifier(nm, w + ".name"))
     n.spec.name = nm.Scalar();
   if (auto s = Reader::get(m, "skills"); s.IsDefined()) {
     if (!s.IsMap()) r.error(s.Mark(), w + ".skills must be a map of skill -> level (1-10)");
@@ -189,21 +183,8 @@ std::optional<NodeBody> read_queue(Reader& r, const YAML::Node& node, const std:
     for (std::size_t i = 0; a.IsSequence() && i < a.size(); ++i)
       if (r.is_identifier(a[i], w + ".attach")) n.spec.attach.push_back(a[i].Scalar());
   }
-  if (auto b = Reader::get(node, "branches"); b.IsDefined()) {
-    std::map<std::string, std::string> out;
-    const auto& keys = queue_outcome_keys();
-    std::string list;
-    for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
-    if (!b.IsMap()) r.error(b.Mark(), what + ".branches must be a map of outcome -> node");
-    for (auto it = b.begin(); b.IsMap() && it != b.end(); ++it) {
-      auto key = r.text(it->first, what + ".branches key");
-      if (key && std::find(keys.begin(), keys.end(), *key) == keys.end())
-        r.error(it->first.Mark(),
-                what + ".branches: unknown queue outcome '" + *key + "' (expected: " + list + ")");
-      else if (key)
-        n.branches[*key] = r.node_ref(it->second, what + ".branches." + *key);
-    }
-  }
+  if (auto b = Reader::get(node, "branches"); b.IsDefined())
+    n.branches = read_branches(r, b, queue_outcome_keys(), what + ".branches");
   return n;
 }
 

@@ -99,6 +99,12 @@ YAML::Node Reader::get(const YAML::Node& map, const char* key) {
   return YAML::Node(YAML::NodeType::Undefined);
 }
 
+YAML::Node Reader::need(const YAML::Node& map, const char* key, const std::string& what) {
+  YAML::Node v = get(map, key);
+  if (!v.IsDefined()) error(map.Mark(), what + ": missing '" + key + "'");
+  return v;
+}
+
 std::optional<std::string> Reader::text(const YAML::Node& node, const std::string& what) {
   if (!node.IsScalar()) {
     error(node.Mark(), what + " must be text, got " + type_name(node));
