@@ -9,4 +9,9 @@ if [ ! -f var/switchyard.db ]; then
   echo "Creating demo data (100,000 customers)…"
   build/switchyard demo-data --data var --customers "${SY_DEMO_CUSTOMERS:-100000}" --seed 1
 fi
+if [ -f web/dist/index.html ]; then
+  echo "Web desktop built into web/dist: sign in at the URL below (agent /agent, supervisor /supervisor)."
+else
+  echo "No web build in web/dist (npm missing?): the server shows a placeholder page; the API works."
+fi
 exec build/switchyard serve --data var "$@"

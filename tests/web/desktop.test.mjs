@@ -1,0 +1,152 @@
+// The web desktop end to end: sign-in, the agent's screen pop of a demo customer, both
+// languages, the supervisor wallboard and the admin pages, against a real server and Chromium.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { Server, launchBrowser, screenshotPath, screenshotDir, yuan } from './harness.mjs'
+
+const AGENT = { username: 'zhang.wei', password: 'agent-pass-1', role: 'agent', displayName: '张伟', extension: '8001' }
+const SUPERVISOR = { username: 'li.na', password: 'super-pass-1', role: 'supervisor', displayName: '李娜' }
+
+let server
+let browser
+let caller // a demo customer with arrears whose phone number belongs to them alone
+
+before(async () => {
+  server = await Server.start({ customers: 2000, users: [AGENT, SUPERVISOR] })
+  browser = await launchBrowser()
+  caller = await findCallerWithArrears(await server.api(AGENT.username, AGENT.password))
+  console.log(`screenshots in ${screenshotDir}`)
+})
+
+after(async () => {
+  if (browser) await browser.close()
+  if (server) await server.stop()
+})
+
+async function findCallerWithArrears(api) {
+  const found = await api.get('/customers?has_arrears=true&page_size=50')
+  assert.equal(found.status, 200)
+  for (const c of found.body.items) {
+    const file = await api.get(`/customers/${c.id}`)
+    for (const p of file.body.phones || []) {
+      const pop = await api.get(`/customers/lookup?phone=${encodeURIComponent(p.phone)}`)
+      if (pop.status === 200 && pop.body.count === 1) {
+        return { phone: p.phone, name: c.name, arrearsFen: pop.body.matches[0].arrears_total_fen }
+      }
+    }
+  }
+  throw new Error('no demo customer with arrears and a phone of their own')
+}
+
+async function newPage(language) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'America/New_York' })
+  const page = await context.newPage()
+  page.setDefaultTimeout(10000)
+  if (language) {
+    await page.addInitScript((l) => localStorage.setItem('switchyard.language', l), language)
+  }
+  return page
+}
+
+async function signIn(page, user) {
+  await page.goto(`${server.url}/login`)
+  await page.locator('input[data-test=username]').fill(user.username)
+  await page.locator('input[data-test=password]').fill(user.password)
+  await page.locator('[data-test=sign-in]').click()
+}
+
+test('a wrong password is refused with a Chinese message and no session', async () => {
+  const page = await newPage()
+  await signIn(page, { username: AGENT.username, password: 'not-the-password' })
+  await page.locator('[data-test=login-error]').getByText('用户名或密码错误').waitFor()
+  assert.match(page.url(), /\/login$/)
+  await page.context().close()
+})
+
+test('an agent signs in, looks up a caller by phone and sees name and arrears in yuan', async () => {
+  const page = await newPage()
+  await signIn(page, AGENT)
+  await page.waitForURL(/\/agent$/)
+  await page.getByText('坐席工作台').first().waitFor()
+  // Agents see no administration pages.
+  assert.equal(await page.locator('[data-test=nav]').getByText('用户管理').count(), 0)
+
+  await page.locator('input[data-test=lookup-input]').fill(caller.phone)
+  await page.locator('[data-test=lookup-submit]').click()
+  const file = page.locator('[data-test=customer-file]')
+  await file.waitFor()
+  assert.match(await page.locator('[data-test=customer-name]').innerText(), new RegExp(caller.name))
+  assert.equal((await page.locator('[data-test=arrears-total]').innerText()).trim(), yuan(caller.arrearsFen))
+  assert.ok(caller.arrearsFen > 0)
+  await page.getByText('欠费').first().waitFor()
+  await page.screenshot({ path: screenshotPath('agent-desktop-zh.png'), fullPage: true })
+
+  // A number nobody has gets a plain message, not an error page.
+  await page.locator('input[data-test=lookup-input]').fill('13000000001')
+  await page.locator('[data-test=lookup-submit]').click()
+  await page.locator('[data-test=lookup-not-found]').getByText('未找到电话号码 13000000001 对应的客户').waitFor()
+  await page.context().close()
+})
+
+test('switching to English relabels the desktop and the choice survives a reload', async () => {
+  const page = await newPage()
+  await signIn(page, AGENT)
+  await page.waitForURL(/\/agent$/)
+  await page.locator('.app-header [data-test=language]').click()
+  await page.locator('.el-select-dropdown__item').getByText('English').click()
+  await page.getByText('Agent desktop').first().waitFor()
+  await page.reload()
+  await page.getByText('Customer file (screen pop)').waitFor()
+  await page.locator('input[data-test=lookup-input]').fill(caller.phone)
+  await page.getByRole('button', { name: 'Look up' }).click()
+  await page.locator('[data-test=customer-file]').waitFor()
+  await page.getByText('Arrears').first().waitFor()
+  assert.equal((await page.locator('[data-test=arrears-total]').innerText()).trim(), yuan(caller.arrearsFen))
+  await page.screenshot({ path: screenshotPath('agent-desktop-en.png'), fullPage: true })
+  await page.context().close()
+})
+
+test('a supervisor lands on the wallboard, in both languages and on the wall display', async () => {
+  for (const [language, title, file] of [
+    ['zh-CN', '实时监控大屏', 'wallboard-zh.png'],
+    ['en-US', 'Live wallboard', 'wallboard-en.png'],
+  ]) {
+    const page = await newPage(language)
+    await signIn(page, SUPERVISOR)
+    await page.waitForURL(/\/supervisor$/)
+    await page.getByText(title).waitFor()
+    // Queue tiles when the server has queue figures, otherwise a plain empty state; the storm
+    // indicator lists the demo province's cities.
+    await page.locator('[data-test=queue-tile], [data-test=queues-empty]').first().waitFor()
+    await page.locator('.storm-city').first().waitFor()
+    assert.ok((await page.locator('.storm-city').count()) >= 2)
+    await page.screenshot({ path: screenshotPath(file), fullPage: true })
+    if (language === 'zh-CN') {
+      await page.goto(`${server.url}/supervisor/wall`)
+      await page.locator('.wallboard.wall').waitFor()
+      await page.locator('.storm-city').first().waitFor()
+      await page.screenshot({ path: screenshotPath('wallboard-wall-zh.png'), fullPage: true })
+    }
+    await page.context().close()
+  }
+})
+
+test('an administrator creates a user on the users page', async () => {
+  const page = await newPage()
+  await signIn(page, { username: 'admin', password: server.adminPassword })
+  await page.waitForURL(/\/admin\/users$/)
+  await page.locator('[data-test=users-table]').getByText(AGENT.username).waitFor()
+  await page.locator('[data-test=user-new]').click()
+  const dialog = page.locator('.el-dialog')
+  await dialog.getByLabel('用户名').fill('wang.fang')
+  await dialog.getByLabel('姓名').fill('王芳')
+  await dialog.getByLabel('初始密码').fill('new-user-pass-1')
+  await dialog.getByRole('button', { name: '创建' }).click()
+  await page.getByText('已创建用户 wang.fang').waitFor()
+  await page.locator('[data-test=users-table]').getByText('王芳').waitFor()
+  const api = await server.api('wang.fang', 'new-user-pass-1')
+  assert.equal((await api.get('/auth/me')).body.user.role, 'agent')
+  await page.goto(`${server.url}/admin/regions`)
+  await page.locator('[data-test=regions-table]').getByText('福州').first().waitFor()
+  await page.context().close()
+})

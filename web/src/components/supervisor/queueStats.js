@@ -1,0 +1,47 @@
+// Reads queue figures from the server's queue listing into one shape for the tiles, and decides
+// which figures are past their alarm threshold. A figure the server does not send stays null
+// and is shown as "—", never invented.
+export const THRESHOLDS = {
+  waiting: 10, // callers waiting now
+  longestWaitS: 60, // seconds the oldest caller has waited
+  serviceLevel: 0.8, // share answered within the target time
+}
+
+function num(...values) {
+  for (const v of values) if (typeof v === 'number' && Number.isFinite(v)) return v
+  return null
+}
+
+function ratio(v) {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return null
+  return v > 1 ? v / 100 : v
+}
+
+export function normalizeQueue(q) {
+  const s = q.stats || q.today || q
+  const agents = q.agents || s.agents || {}
+  return {
+    id: q.id ?? q.name,
+    name: q.display_name || q.title || q.name || String(q.id),
+    waiting: num(s.waiting, s.waiting_now, s.calls_waiting),
+    longestWaitS: num(s.longest_wait_s, s.oldest_wait_s, s.longest_wait_ms != null ? s.longest_wait_ms / 1000 : null),
+    serviceLevel: ratio(num(s.service_level, s.service_level_today)),
+    serviceLevel15m: ratio(num(s.service_level_15m, s.service_level_last_15m)),
+    answered: num(s.answered, s.answered_today),
+    abandoned: num(s.abandoned, s.abandoned_today),
+    agents: {
+      ready: num(agents.ready),
+      on_call: num(agents.on_call, agents.busy),
+      wrap_up: num(agents.wrap_up),
+      break: num(agents.break),
+    },
+  }
+}
+
+export function alarms(tile) {
+  const out = []
+  if (tile.waiting !== null && tile.waiting > THRESHOLDS.waiting) out.push('waiting')
+  if (tile.longestWaitS !== null && tile.longestWaitS > THRESHOLDS.longestWaitS) out.push('longestWait')
+  if (tile.serviceLevel !== null && tile.serviceLevel < THRESHOLDS.serviceLevel) out.push('serviceLevel')
+  return out
+}

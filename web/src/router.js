@@ -1,0 +1,35 @@
+// Page routes. Each page says which role may see it; signed-out visitors go to /login and
+// come back where they wanted to go.
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, loadSession, canSee, homePath } from './session.js'
+
+const routes = [
+  { path: '/login', component: () => import('./components/auth/LoginPage.vue'), meta: { public: true } },
+  { path: '/', redirect: () => homePath() },
+  { path: '/agent', component: () => import('./components/agent/AgentDesktop.vue'), meta: { page: 'agent' } },
+  { path: '/supervisor', component: () => import('./components/supervisor/WallboardPage.vue'), meta: { page: 'supervisor' } },
+  {
+    path: '/supervisor/wall',
+    component: () => import('./components/supervisor/WallboardPage.vue'),
+    props: { wall: true },
+    meta: { page: 'supervisor', bare: true },
+  },
+  { path: '/admin', redirect: '/admin/users' },
+  { path: '/admin/users', component: () => import('./components/admin/UsersPage.vue'), meta: { page: 'admin' } },
+  { path: '/admin/regions', component: () => import('./components/admin/RegionsPage.vue'), meta: { page: 'admin' } },
+  { path: '/welcome', component: () => import('./components/shell/WelcomePage.vue') },
+  { path: '/:rest(.*)*', component: () => import('./components/shell/NotFoundPage.vue') },
+]
+
+export const router = createRouter({ history: createWebHistory(), routes })
+
+router.beforeEach(async (to) => {
+  if (!session.loaded) await loadSession()
+  if (to.meta.public) {
+    if (to.path === '/login' && session.user) return homePath()
+    return true
+  }
+  if (!session.user) return { path: '/login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
+  if (to.meta.page && !canSee(to.meta.page)) return homePath()
+  return true
+})

@@ -1,0 +1,75 @@
+// Who is signed in (user, role, permissions) and the centre they work for; the router and the
+// navigation read it to show each role its own pages.
+import { reactive } from 'vue'
+import { api, setCsrfToken } from './api/client.js'
+import { centreTimeZone } from './format.js'
+
+export const session = reactive({
+  loaded: false,
+  user: null,
+  permissions: [],
+  centre: { name: '', time_zone: 'Asia/Shanghai' },
+})
+
+function apply(me) {
+  session.user = me.user
+  session.permissions = me.permissions || []
+  if (me.centre) session.centre = me.centre
+  centreTimeZone.value = (me.centre && me.centre.time_zone) || 'Asia/Shanghai'
+  setCsrfToken(me.csrf_token)
+}
+
+export async function loadSession() {
+  try {
+    apply(await api.get('/auth/me'))
+  } catch {
+    clearSession()
+  }
+  session.loaded = true
+  return session.user
+}
+
+export async function signIn(username, password) {
+  await api.post('/auth/login', { username, password })
+  // /auth/me also tells the permissions and the centre's time zone.
+  return loadSession()
+}
+
+export async function signOut() {
+  try {
+    await api.post('/auth/logout')
+  } finally {
+    clearSession()
+  }
+}
+
+export function clearSession() {
+  session.user = null
+  session.permissions = []
+  setCsrfToken('')
+}
+
+// Pages by role: the agent desktop for those who take calls, the wallboard for those who
+// watch queues, administration for admins.
+const PAGE_ROLES = {
+  agent: ['agent', 'supervisor', 'admin'],
+  supervisor: ['supervisor', 'manager', 'admin'],
+  admin: ['admin'],
+}
+
+export function canSee(page) {
+  const role = session.user && session.user.role
+  return !!role && (PAGE_ROLES[page] || []).includes(role)
+}
+
+export function can(permission) {
+  return session.permissions.includes(permission)
+}
+
+export function homePath() {
+  const role = session.user && session.user.role
+  if (role === 'supervisor' || role === 'manager') return '/supervisor'
+  if (role === 'admin') return '/admin/users'
+  if (canSee('agent')) return '/agent'
+  return '/welcome'
+}
