@@ -44,8 +44,7 @@ std::uint32_t Engine::State::class_for(const ContactRec& c) {
     std::uint64_t packed = std::uint64_t(c.skills[i].skill) << 8 | c.skills[i].level;
     key[1 + i / 2] |= packed << (24 * (i % 2));
   }
-  auto found = class_ids.find(key);
-  if (found != class_ids.end()) return found->second;
+  if (std::uint32_t found = class_ids.find(key); found != ClassIdTable::kNone) return found;
 
   ContactClass cls;
   cls.home = c.queue;
@@ -84,7 +83,7 @@ std::uint32_t Engine::State::class_for(const ContactRec& c) {
   }
   classes.push_back(std::move(cls));
   class_head.push_back(WaitKey{0, 0, 0, kNoSlot});
-  class_ids.emplace(key, id);
+  class_ids.insert(key, id);
   queues[c.queue].classes.push_back(id);
   return id;
 }

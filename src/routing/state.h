@@ -194,6 +194,57 @@ struct ClassKeyHash {
   }
 };
 
+// Class ids by key: open addressing with linear probing in one flat array, so finding the class
+// of an arriving contact costs one cache line instead of a hash-node chase.
+class ClassIdTable {
+ public:
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  std::uint32_t find(const ClassKey& key) const {
+    if (slots_.empty()) return kNone;
+    for (std::size_t i = home(key);; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.id == kNone) return kNone;
+      if (s.key == key) return s.id;
+    }
+  }
+  void insert(const ClassKey& key, std::uint32_t id) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    place(key, id);
+    ++size_;
+  }
+
+ private:
+  struct Slot {
+    ClassKey key{};
+    std::uint32_t id = kNone;
+  };
+  // The key hash finished with a 64-bit mix, so the low bits used for the slot depend on every
+  // field of the key.
+  std::size_t home(const ClassKey& key) const {
+    std::uint64_t h = ClassKeyHash{}(key);
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;
+    return static_cast<std::size_t>(h) & mask_;
+  }
+  void place(const ClassKey& key, std::uint32_t id) {
+    std::size_t i = home(key);
+    while (slots_[i].id != kNone) i = (i + 1) & mask_;
+    slots_[i] = Slot{key, id};
+  }
+  void grow() {
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+    mask_ = slots_.size() - 1;
+    for (const Slot& s : old)
+      if (s.id != kNone) place(s.key, s.id);
+  }
+  std::vector<Slot> slots_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
 struct ContactClass {
   QueueId home = 0;
   std::uint8_t channel = 0;  // capacity channel (callbacks count as voice)
@@ -406,7 +457,7 @@ struct Engine::State {
   // Head (best waiting contact) of every class, kept contiguous so an agent scanning the classes
   // it may serve touches one small array instead of every class's tree. Empty = kNoHead.
   std::vector<WaitKey> class_head;
-  std::unordered_map<ClassKey, std::uint32_t, ClassKeyHash> class_ids;
+  ClassIdTable class_ids;
   std::vector<std::vector<ClassRef>> skill_classes;
 
   std::vector<ContactRec> contacts;
