@@ -3,6 +3,7 @@
 import { reactive } from 'vue'
 import { api, setCsrfToken } from './api/client.js'
 import { centreTimeZone } from './format.js'
+import { startEvents, stopEvents } from './api/events.js'
 
 export const session = reactive({
   loaded: false,
@@ -22,6 +23,7 @@ function apply(me) {
 export async function loadSession() {
   try {
     apply(await api.get('/auth/me'))
+    startEvents()
   } catch {
     clearSession()
   }
@@ -44,6 +46,7 @@ export async function signOut() {
 }
 
 export function clearSession() {
+  stopEvents()
   session.user = null
   session.permissions = []
   setCsrfToken('')
