@@ -31,7 +31,7 @@ async function findCallerWithArrears(api) {
     for (const p of file.body.phones || []) {
       const pop = await api.get(`/customers/lookup?phone=${encodeURIComponent(p.phone)}`)
       if (pop.status === 200 && pop.body.count === 1) {
-        return { phone: p.phone, name: c.name, arrearsFen: pop.body.matches[0].arrears_total_fen }
+        return { phone: p.phone, name: c.name, id: c.id, arrearsFen: pop.body.matches[0].arrears_total_fen }
       }
     }
   }
@@ -85,6 +85,52 @@ test('an agent signs in, looks up a caller by phone and sees name and arrears in
   await page.locator('input[data-test=lookup-input]').fill('13000000001')
   await page.locator('[data-test=lookup-submit]').click()
   await page.locator('[data-test=lookup-not-found]').getByText('未找到电话号码 13000000001 对应的客户').waitFor()
+  await page.context().close()
+})
+
+test('wrap-up saves a contact record, and times show in the centre time zone', async () => {
+  const api = await server.api(AGENT.username, AGENT.password)
+  // 02:30 UTC is 10:30 in Shanghai; the browser itself runs in New York.
+  const earlier = await api.post('/contacts', {
+    customer_id: caller.id, channel: 'voice', category: 'repair', disposition: 'resolved',
+    summary: '客户报修楼道灯不亮', started_at: '2026-03-01T02:30:00Z',
+  })
+  assert.equal(earlier.status, 201)
+  const page = await newPage()
+  await signIn(page, AGENT)
+  await page.waitForURL(/\/agent$/)
+  await page.locator('input[data-test=lookup-input]').fill(caller.phone)
+  await page.locator('[data-test=lookup-submit]').click()
+  await page.locator('[data-test=customer-file]').waitFor()
+  await page.getByRole('tab', { name: /最近联系/ }).click()
+  const row = page.locator('.el-table__row', { hasText: '客户报修楼道灯不亮' })
+  await row.waitFor()
+  assert.match(await row.innerText(), /2026-03-01 10:30/)
+
+  await page.locator('[data-test=wrap-up-category]').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '咨询' }).click()
+  await page.locator('[data-test=wrap-up-disposition]').click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '已解决' }).click()
+  await page.locator('textarea[data-test=wrap-up-summary]').fill('客户咨询峰谷电价，已解释')
+  await page.locator('[data-test=wrap-up-save]').click()
+  await page.getByText('联系记录已保存').waitFor()
+  const history = await api.get(`/customers/${caller.id}/contacts`)
+  const saved = history.body.items.find((c) => c.summary === '客户咨询峰谷电价，已解释')
+  assert.ok(saved, 'the wrap-up is in the customer contact history')
+  assert.equal(saved.category, 'inquiry')
+  assert.equal(saved.disposition, 'resolved')
+  assert.equal(saved.agent_user_id, (await api.get('/auth/me')).body.user.id)
+  await page.context().close()
+})
+
+test('pages follow the role: an agent sent to the admin pages lands on the desktop', async () => {
+  const page = await newPage()
+  await signIn(page, AGENT)
+  await page.waitForURL(/\/agent$/)
+  await page.goto(`${server.url}/admin/users`)
+  await page.waitForURL(/\/agent$/)
+  const nav = await page.locator('[data-test=nav]').innerText()
+  assert.ok(!nav.includes('班长监控') && !nav.includes('用户管理'), nav)
   await page.context().close()
 })
 
