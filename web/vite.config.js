@@ -2,9 +2,13 @@
 // `npm run dev` proxies the API to a server on 127.0.0.1:8080.
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import Components from 'unplugin-vue-components/vite'
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 
 export default defineConfig({
-  plugins: [vue()],
+  // Element Plus components (and their CSS) are imported where a template uses them, so the
+  // sign-in page does not download the whole library.
+  plugins: [vue(), Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false })],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -13,7 +17,6 @@ export default defineConfig({
       output: {
         manualChunks: {
           vue: ['vue', 'vue-router', 'vue-i18n'],
-          'element-plus': ['element-plus'],
           echarts: ['echarts/core', 'echarts/charts', 'echarts/components', 'echarts/renderers'],
         },
       },

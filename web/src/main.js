@@ -1,7 +1,6 @@
 // Entry point: Vue with Element Plus, vue-i18n and the router; sends signed-out users to /login.
 import { createApp } from 'vue'
-import ElementPlus from 'element-plus'
-import 'element-plus/dist/index.css'
+import 'element-plus/theme-chalk/base.css'
 import App from './App.vue'
 import { i18n } from './i18n.js'
 import { router } from './router.js'
@@ -18,4 +17,4 @@ whenSignedOut(() => {
   }
 })
 
-createApp(App).use(i18n).use(ElementPlus).use(router).mount('#app')
+createApp(App).use(i18n).use(router).mount('#app')

@@ -1,6 +1,7 @@
 // Turns an API error into a message in the user's language: known codes have their own text,
 // anything else shows the server's message with the code so support can trace it.
 import { ElMessage } from 'element-plus'
+import 'element-plus/es/components/message/style/css'
 import { i18n } from '../i18n.js'
 
 export function errorText(err) {

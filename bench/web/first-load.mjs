@@ -1,0 +1,72 @@
+// Desktop first load: the web build's size (raw and gzipped, what a first visit downloads for
+// the sign-in page and for the agent desktop) and, in headless Chromium against a real server
+// on 127.0.0.1, the time until the sign-in form answers and until the agent desktop is usable
+// after signing in. Cold cache each run. Usage (after ./build.sh and npm ci in tests/web):
+//   node bench/web/first-load.mjs [runs]
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+import os from 'node:os'
+import path from 'node:path'
+import { Server, launchBrowser, webDist } from '../../tests/web/harness.mjs'
+
+const runs = Number(process.argv[2] || 5)
+
+function sizes() {
+  const dir = path.join(webDist, 'assets')
+  let raw = 0
+  let gz = 0
+  for (const f of readdirSync(dir)) {
+    const data = readFileSync(path.join(dir, f))
+    raw += data.length
+    gz += gzipSync(data, { level: 9 }).length
+  }
+  return { raw, gz }
+}
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const max = (xs) => Math.max(...xs)
+
+const user = { username: 'bench.agent', password: 'bench-pass-1', role: 'agent', extension: '8009' }
+const server = await Server.start({ customers: 2000, users: [user] })
+const browser = await launchBrowser()
+const login = []
+const desktop = []
+const transfer = { login: 0, desktop: 0 }
+try {
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    const page = await context.newPage()
+    let bytes = 0
+    page.on('response', async (r) => {
+      const len = Number(r.headers()['content-length'] || 0)
+      bytes += len
+    })
+    const t0 = performance.now()
+    await page.goto(`${server.url}/login`)
+    await page.locator('input[data-test=username]').waitFor()
+    login.push(performance.now() - t0)
+    transfer.login = bytes
+    await page.locator('input[data-test=username]').fill(user.username)
+    await page.locator('input[data-test=password]').fill(user.password)
+    const t1 = performance.now()
+    await page.locator('[data-test=sign-in]').click()
+    await page.locator('input[data-test=lookup-input]').waitFor()
+    await page.locator('[data-test=state-bar]').waitFor()
+    desktop.push(performance.now() - t1)
+    transfer.desktop = bytes
+    await context.close()
+  }
+} finally {
+  await browser.close()
+  await server.stop()
+}
+
+const s = sizes()
+console.log(`web desktop first load — ${runs} cold runs, headless Chromium, server on 127.0.0.1, ` +
+  `${os.cpus().length} CPUs (${os.cpus()[0].model.trim()}), node ${process.version}`)
+console.log(`  build (web/dist/assets): ${kb(s.raw)} raw, ${kb(s.gz)} gzipped (level 9)`)
+console.log(`  downloaded (uncompressed, server sends no gzip): sign-in page ${kb(transfer.login)}, ` +
+  `through agent desktop ${kb(transfer.desktop)}`)
+console.log(`  sign-in form usable: median ${median(login).toFixed(0)} ms, max ${max(login).toFixed(0)} ms`)
+console.log(`  sign-in → agent desktop usable: median ${median(desktop).toFixed(0)} ms, max ${max(desktop).toFixed(0)} ms`)
