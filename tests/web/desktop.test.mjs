@@ -41,7 +41,7 @@ async function findCallerWithArrears(api) {
 async function newPage(language) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'America/New_York' })
   const page = await context.newPage()
-  page.setDefaultTimeout(10000)
+  page.setDefaultTimeout(20000)
   if (language) {
     await page.addInitScript((l) => localStorage.setItem('switchyard.language', l), language)
   }
@@ -120,6 +120,32 @@ test('wrap-up saves a contact record, and times show in the centre time zone', a
   assert.equal(saved.category, 'inquiry')
   assert.equal(saved.disposition, 'resolved')
   assert.equal(saved.agent_user_id, (await api.get('/auth/me')).body.user.id)
+  await page.context().close()
+})
+
+test('when several customers share a number the agent chooses whose file to open', async () => {
+  const admin = await server.api('admin', server.adminPassword)
+  const regions = (await admin.get('/regions')).body.items
+  const area = regions.find((r) => r.level === 'area')
+  const shared = '13912345678'
+  for (const [name, accountNo] of [['陈建国', '9900000001'], ['陈秀英', '9900000002']]) {
+    const created = await admin.post('/customers', {
+      name, region_code: area.code, phones: [shared],
+      accounts: [{ account_no: accountNo, arrears_fen: 12345 }],
+    })
+    assert.equal(created.status, 201, JSON.stringify(created.body))
+  }
+  const page = await newPage()
+  await signIn(page, AGENT)
+  await page.waitForURL(/\/agent$/)
+  await page.locator('input[data-test=lookup-input]').fill(shared)
+  await page.locator('[data-test=lookup-submit]').click()
+  const choice = page.locator('[data-test=lookup-choice]')
+  await choice.getByText('该号码对应 2 位客户，请选择').waitFor()
+  await choice.locator('.el-table__row', { hasText: '陈秀英' }).click()
+  await page.locator('[data-test=customer-file]').waitFor()
+  assert.match(await page.locator('[data-test=customer-name]').innerText(), /陈秀英/)
+  assert.equal((await page.locator('[data-test=arrears-total]').innerText()).trim(), '¥123.45')
   await page.context().close()
 })
 
