@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "app/commands.h"
 #include "app/control_loop.h"
+#include "app/telephony.h"
 #include "auth/secrets.h"
 #include "config/config.h"
 #include "http/server.h"
@@ -175,14 +176,22 @@ int serve_command(const std::vector<std::string>& args) {
     loop.stop();
     return 1;
   }
+  // Without telephony (SIP port taken, flow file broken) the desktop and API still serve.
+  auto telephony = Telephony::start(*config, ctx.repos, loop);
+  if (!telephony)
+    spdlog::error("telephony not started: {}", telephony.error().message);
   std::printf("Switchyard %s is serving %s\n  open http://%s:%u/ and sign in (API: /api/v1, "
               "health: /healthz)\n",
               config->centre.name.c_str(), database.display_url().c_str(),
               http_options.host.c_str(), server.port());
+  if (telephony)
+    std::printf("  SIP on %s:%u (UDP and TCP)\n", config->sip.listen.host.c_str(),
+                config->sip.listen.port);
   std::fflush(stdout);
 
   int sig = wait_for_signal();
   spdlog::info("signal {}: stopping", sig);
+  if (telephony) (*telephony)->stop();
   server.stop();
   loop.stop();
   return 0;

@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -66,6 +67,53 @@ Key listen_key(const char* path, T Config::*section_member) {
           }};
 }
 
+std::vector<std::string> split_list(const std::string& v) {
+  std::vector<std::string> out;
+  std::string item;
+  auto flush = [&] {
+    auto b = item.find_first_not_of(" \t");
+    auto e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+    item.clear();
+  };
+  for (char ch : v) {
+    if (ch == ',') flush();
+    else item += ch;
+  }
+  flush();
+  return out;
+}
+
+Status apply_trunks(Config& c, const std::string& v, const std::string& key) {
+  auto list = split_list(v);
+  if (list.empty()) return config_error("'" + key + "' needs at least one address", key);
+  for (const auto& ip : list) {
+    in6_addr a6{};
+    in_addr a4{};
+    if (inet_pton(AF_INET, ip.c_str(), &a4) != 1 && inet_pton(AF_INET6, ip.c_str(), &a6) != 1)
+      return config_error("'" + key + "': '" + ip + "' is not an IP address", key);
+  }
+  c.sip.trunks = list;
+  return {};
+}
+
+Status apply_services(Config& c, const std::string& v, const std::string& key) {
+  std::map<std::string, std::string> services;
+  for (const auto& item : split_list(v)) {
+    auto eq = item.find('=');
+    std::string number = item.substr(0, eq);
+    bool digits = !number.empty() && std::all_of(number.begin(), number.end(), [](char ch) {
+      return std::isdigit(static_cast<unsigned char>(ch)) != 0;
+    });
+    if (eq == std::string::npos || !digits || eq + 1 >= item.size())
+      return config_error("'" + key + "' entries are NUMBER=FLOW_FILE, got '" + item + "'", key);
+    services[number] = item.substr(eq + 1);
+  }
+  if (services.empty()) return config_error("'" + key + "' needs at least one NUMBER=FLOW_FILE", key);
+  c.sip.services = services;
+  return {};
+}
+
 const std::vector<Key>& keys() {
   static const std::vector<Key> k = {
       {"data_dir",
@@ -97,6 +145,10 @@ const std::vector<Key>& keys() {
       listen_key("sip.listen", &Config::sip),
       string_key("sip.domain", &Config::sip, &Config::Sip::domain),
       int_key("sip.max_calls", &Config::sip, &Config::Sip::max_calls, 1, 1000000),
+      {"sip.trunks", apply_trunks},
+      {"sip.services", apply_services},
+      int_key("sip.session_expires_s", &Config::sip, &Config::Sip::session_expires_s, 90, 86400),
+      int_key("sip.retry_after_s", &Config::sip, &Config::Sip::retry_after_s, 1, 3600),
       int_key("rtp.port_min", &Config::rtp, &Config::Rtp::port_min, 1024, 65534),
       int_key("rtp.port_max", &Config::rtp, &Config::Rtp::port_max, 1025, 65535),
       string_key("centre.name", &Config::centre, &Config::Centre::name),

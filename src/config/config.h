@@ -34,6 +34,12 @@ struct Config {
     HostPort listen{"127.0.0.1", 5060};
     std::string domain = "switchyard.local";
     int max_calls = 2000;
+    // Trunk source addresses allowed to send INVITEs (comma-separated in the file).
+    std::vector<std::string> trunks = {"127.0.0.1"};
+    // Service number -> IVR flow file ("95598=config/flows/hotline-95598.yaml, ...").
+    std::map<std::string, std::string> services = {{"95598", "config/flows/hotline-95598.yaml"}};
+    int session_expires_s = 1800;
+    int retry_after_s = 5;
   } sip;
 
   struct Rtp {

@@ -1,0 +1,73 @@
+#include "app/telephony.h"
+
+#include <spdlog/spdlog.h>
+
+#include "app/flow_registry.h"
+#include "app/inbound_calls.h"
+#include "sip/media_host.h"
+#include "sip/sip_adapter.h"
+
+namespace sy::app {
+namespace {
+
+class RunningTelephony final : public Telephony {
+ public:
+  RunningTelephony(const config::Config& config, store::Repositories& repos, ControlLoop& loop,
+                   std::unique_ptr<FlowRegistry> flows)
+      : flows_(std::move(flows)),
+        media_ip_(config.sip.listen.host == "0.0.0.0" ? "127.0.0.1" : config.sip.listen.host),
+        calls_(loop, *flows_, media_, repos, records_,
+               InboundOptions{media_ip_, config.data_dir + "/tts"}),
+        media_(media_ip_,
+               media::PortRange{static_cast<uint16_t>(config.rtp.port_min),
+                                static_cast<uint16_t>(config.rtp.port_max)},
+               calls_) {}
+  ~RunningTelephony() override { stop(); }
+
+  Status start(const config::Config& config) {
+    media_.start();
+    sip::SipOptions options;
+    options.host = config.sip.listen.host;
+    options.port = config.sip.listen.port;
+    options.trusted_sources = config.sip.trunks;
+    options.max_calls = config.sip.max_calls;
+    options.retry_after_s = config.sip.retry_after_s;
+    options.session_expires_s = config.sip.session_expires_s;
+    auto adapter = sip::SipAdapter::start(options, calls_);
+    if (!adapter) {
+      media_.stop();
+      return adapter.error();
+    }
+    sip_ = std::move(*adapter);
+    calls_.attach(sip_.get());
+    calls_.start_timers();
+    return {};
+  }
+
+  void stop() override {
+    if (sip_) sip_->stop();
+    media_.stop();
+    calls_.stop();
+  }
+
+ private:
+  std::unique_ptr<FlowRegistry> flows_;
+  std::string media_ip_;
+  InMemoryCallLog records_;
+  InboundCalls calls_;  // refers to media_ only through calls made after construction
+  sip::MediaHost media_;
+  std::unique_ptr<sip::SipAdapter> sip_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Telephony>> Telephony::start(const config::Config& config,
+                                                    store::Repositories& repos, ControlLoop& loop) {
+  auto flows = FlowRegistry::load(config.sip.services);
+  if (!flows) return flows.error();
+  auto telephony = std::make_unique<RunningTelephony>(config, repos, loop, std::move(*flows));
+  SY_TRY(telephony->start(config));
+  return std::unique_ptr<Telephony>(std::move(telephony));
+}
+
+}  // namespace sy::app

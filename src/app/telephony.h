@@ -1,0 +1,23 @@
+// The telephony side of `serve`: the service flows, the media host, the inbound-call service on
+// the control loop and the SIP adapter, started and stopped in the right order.
+#pragma once
+
+#include <memory>
+
+#include "app/control_loop.h"
+#include "config/config.h"
+#include "core/result.h"
+#include "store/repositories.h"
+
+namespace sy::app {
+
+class Telephony {
+ public:
+  static Result<std::unique_ptr<Telephony>> start(const config::Config& config,
+                                                  store::Repositories& repos, ControlLoop& loop);
+  virtual ~Telephony() = default;
+  // Stops SIP (BYE to live calls), media and the workers; call before the control loop stops.
+  virtual void stop() = 0;
+};
+
+}  // namespace sy::app

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# End to end: a real `switchyard serve` on a demo database, called by SIPp as the trunk.
+# Checks what a caller and an operator would: OPTIONS 200, the call is answered and the caller
+# hears RTP, DTMF 2 then 1 (RFC 4733) reaches the fault-repair queue and leaves a contact row,
+# malformed SDP gets 488 during that call, an untrusted source gets 403, and past max_calls a
+# new call gets 503 while live calls finish normally.
+set -euo pipefail
+BIN=$1
+SRC=$2
+SCEN=$SRC/tests/sip/scenarios
+TMP=$(mktemp -d /tmp/sy-sip-serve.XXXXXX)
+SERVER_PID=
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; echo "--- server log"; tail -n 60 "$TMP/serve.log" || true; exit 1; }
+
+free_port() {  # a port free for UDP and TCP on 127.0.0.1
+  python3 - <<'PY'
+import socket
+for _ in range(100):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
+    port = u.getsockname()[1]
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        t.bind(("127.0.0.1", port)); t.close(); u.close(); print(port); break
+    except OSError:
+        t.close(); u.close()
+PY
+}
+
+echo "$(date +%T) demo data"; "$BIN" demo-data --customers 2000 --seed 1 --data "$TMP" >"$TMP/demo.log" 2>&1 || { cat "$TMP/demo.log"; exit 1; }
+
+SIP_PORT=$(free_port)
+RTP_MIN=$(( 30000 + (RANDOM % 300) * 20 ))
+cd "$TMP"
+SWITCHYARD_SIP_SERVICES="95598=$SRC/config/flows/hotline-95598.yaml" \
+SWITCHYARD_SIP_MAX_CALLS=3 SWITCHYARD_SIP_TRUNKS=127.0.0.1 \
+SWITCHYARD_RTP_PORT_MIN=$RTP_MIN SWITCHYARD_RTP_PORT_MAX=$((RTP_MIN + 199)) \
+  "$BIN" serve --data "$TMP" --http 127.0.0.1:0 --sip "127.0.0.1:$SIP_PORT" >"$TMP/serve.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  grep -q "SIP on" "$TMP/serve.log" 2>/dev/null && break
+  kill -0 "$SERVER_PID" 2>/dev/null || fail "serve exited"
+  sleep 0.1
+done
+grep -q "SIP on 127.0.0.1:$SIP_PORT" "$TMP/serve.log" || fail "serve did not start SIP"
+
+sipp_call() {  # scenario, extra args...
+  local scen=$1; shift
+  sipp "127.0.0.1:$SIP_PORT" -sf "$SCEN/$scen" -s 95598 -i 127.0.0.1 -m 1 -l 1 -nostdin \
+    -timeout 40s -timeout_error -recv_timeout 15000 "$@" >>"$TMP/sipp.log" 2>&1
+}
+
+echo "$(date +%T) 1. OPTIONS is answered 200 (UDP and TCP)"
+sipp_call options.xml -key caller probe || fail "OPTIONS over UDP"
+sipp_call options.xml -key caller probe -t t1 || fail "OPTIONS over TCP"
+
+echo "$(date +%T) 2. a call is answered and the caller hears RTP (the welcome prompt)"
+RTP_LISTEN=$(free_port)
+python3 - "$RTP_LISTEN" >"$TMP/rtp.count" <<'PY' &
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(0.5); n = 0; loud = 0; end = time.time() + 4.5
+while time.time() < end:
+    try:
+        data, _ = s.recvfrom(2048)
+    except socket.timeout:
+        continue
+    if len(data) >= 12 and data[0] >> 6 == 2 and (data[1] & 0x7f) == 0:
+        n += 1
+        if any(b not in (0xff, 0x7f) for b in data[12:]): loud += 1  # mu-law silence is 0xff
+print(n, loud)
+PY
+LISTENER=$!
+sipp_call call_rtp.xml -key caller 13900000001 -key rtp_port "$RTP_LISTEN" -d 3000 || fail "call with RTP"
+wait "$LISTENER"
+read -r PACKETS LOUD <"$TMP/rtp.count"
+echo "   RTP packets received by the caller: $PACKETS ($LOUD with sound)"
+[ "$PACKETS" -ge 50 ] || fail "expected at least 50 RTP packets (20 ms each) in 3 s, got $PACKETS"
+[ "$LOUD" -ge 10 ] || fail "the RTP carried no prompt audio"
+
+echo "$(date +%T) 3. DTMF 2 (repair) then 1 (this number) by RFC 4733; malformed SDP meanwhile gets 488"
+CALLER=075500009999
+sipp_call ivr_repair.xml -key caller "$CALLER" -mp "$(free_port)" &
+IVR=$!
+sleep 2
+sipp_call bad_sdp_488.xml -key caller 13900000002 || fail "malformed SDP was not answered 488"
+wait "$IVR" || fail "the IVR call did not go as scripted"
+FOUND=0
+for _ in $(seq 1 50); do
+  FOUND=$(python3 - "$TMP/switchyard.db" "$CALLER" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("SELECT COUNT(*) FROM contacts WHERE phone = ? AND category = 'fault_repair'",
+                 (sys.argv[2],)).fetchone()[0])
+PY
+)
+  [ "$FOUND" -ge 1 ] && break
+  sleep 0.1
+done
+[ "$FOUND" -ge 1 ] || fail "no fault-repair contact row for $CALLER"
+grep -q "ivr path welcome>" "$TMP/serve.log" || fail "no call summary with the IVR path"
+grep "ivr path" "$TMP/serve.log" | grep -q "repair_queue" || fail "the IVR path does not reach repair_queue"
+
+echo "$(date +%T) 4. an untrusted source gets 403"
+sipp "127.0.0.1:$SIP_PORT" -sf "$SCEN/reject_403.xml" -s 95598 -key caller 1 -i 127.0.0.2 -m 1 \
+  -nostdin -timeout 20s -timeout_error >>"$TMP/sipp.log" 2>&1 || fail "untrusted source not refused with 403"
+
+echo "$(date +%T) 5. past max_calls (3) a new call gets 503 + Retry-After; the live calls finish normally"
+sipp "127.0.0.1:$SIP_PORT" -sf "$SCEN/call_bye.xml" -s 95598 -key caller 13900000003 -i 127.0.0.1 \
+  -m 3 -l 3 -r 10 -d 4000 -nostdin -timeout 40s -timeout_error >>"$TMP/sipp.log" 2>&1 &
+LIVE=$!
+sleep 1.5
+sipp_call overload_503.xml -key caller 13900000004 || fail "no 503 past max_calls"
+wait "$LIVE" || fail "a live call was harmed by the overload"
+grep -q "caller_hangup" "$TMP/serve.log" || fail "no call ended by the caller's BYE"
+echo "OK"
