@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { Server, launchBrowser, screenshotPath, screenshotDir, yuan } from './harness.mjs'
 
-const AGENT = { username: 'zhang.wei', password: 'agent-pass-1', role: 'agent', displayName: '张伟', extension: '8001' }
+const AGENT = { username: 'zhang.wei', password: 'agent-pass-1', role: 'agent', displayName: '张伟', extension: '7001' }
 const SUPERVISOR = { username: 'li.na', password: 'super-pass-1', role: 'supervisor', displayName: '李娜' }
 
 let server
@@ -218,6 +218,7 @@ test('an administrator creates a user on the users page', async () => {
   await page.locator('[data-test=users-table]').getByText('王芳').waitFor()
   const api = await server.api('wang.fang', 'new-user-pass-1')
   assert.equal((await api.get('/auth/me')).body.user.role, 'agent')
+  await page.screenshot({ path: screenshotPath('admin-users-zh.png'), fullPage: true })
   await page.goto(`${server.url}/admin/regions`)
   await page.locator('[data-test=regions-table]').getByText('福州').first().waitFor()
   await page.context().close()

@@ -28,7 +28,7 @@ export class Server {
     if (!existsSync(path.join(webDist, 'index.html'))) throw new Error(`no web build at ${webDist} (set SY_WEB_DIST)`)
     const s = new Server()
     s.dir = mkdtempSync(path.join(tmpdir(), 'sy-web-'))
-    run(['demo-data', '--customers', String(customers), '--seed', '1', '--data', s.dir])
+    s.demoOutput = run(['demo-data', '--customers', String(customers), '--seed', '1', '--data', s.dir])
     for (const u of users) {
       const args = ['user', 'add', '--data', s.dir, '--username', u.username, '--role', u.role, '--password-stdin']
       if (u.displayName) args.push('--display-name', u.displayName)
