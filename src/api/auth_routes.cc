@@ -5,6 +5,7 @@
 #include "api/session.h"
 #include "auth/lockout.h"
 #include "auth/secrets.h"
+#include "events/hub.h"
 
 namespace sy::api {
 namespace {
@@ -88,6 +89,7 @@ http::Response login(Context& ctx, http::Request& req) {
 http::Response logout(Context& ctx, http::Request& req) {
   if (Status st = ctx.repos.sessions.remove(signed_in(req).token_hash); !st)
     return http::Response::error(st.error());
+  ctx.events.close_session(signed_in(req).token_hash, events::kSignedOut);
   return http::Response::no_content().with_header(
       "Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
@@ -100,7 +102,7 @@ http::Response me(Context& ctx, http::Request& req) {
                  auth::Permission::kOutageRead, auth::Permission::kOutageWrite,
                  auth::Permission::kRegionRead, auth::Permission::kRegionWrite,
                  auth::Permission::kUserRead, auth::Permission::kUserWrite,
-                 auth::Permission::kAuditRead})
+                 auth::Permission::kAuditRead, auth::Permission::kEventsRead})
     if (auth::allows(s.user.role, p)) permissions.push_back(auth::to_string(p));
   return http::Response::json(200, {{"user", to_json(s.user)},
                                     {"csrf_token", s.csrf_token},

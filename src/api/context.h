@@ -3,10 +3,14 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/lockout.h"
 #include "core/clock.h"
+#include "events/hub.h"
 #include "store/db.h"
 #include "store/repositories.h"
 
@@ -17,16 +21,26 @@ struct ApiOptions {
   auth::LockoutPolicy lockout;
   std::string centre_name;
   std::string time_zone = "Asia/Shanghai";
+  events::HubOptions events;
 };
 
 struct Context {
   Context(store::Database& database, const Clock& clk, ApiOptions opts)
-      : db(database), clock(clk), options(std::move(opts)), repos(database, clk) {}
+      : db(database),
+        clock(clk),
+        options(std::move(opts)),
+        repos(database, clk),
+        events(clk, options.events) {}
 
   store::Database& db;
   const Clock& clock;
   ApiOptions options;
   store::Repositories repos;
+  // Live events for desktops (GET /api/v1/events); other parts publish through it.
+  events::EventHub events;
+  // The queues a supervisor watches, when the ACD assigns them; unset (or nullopt for a user):
+  // every queue. Called on an HTTP thread when a desktop connects.
+  std::function<std::optional<std::vector<std::string>>(const store::User&)> supervised_queues;
 };
 
 }  // namespace sy::api

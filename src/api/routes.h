@@ -19,6 +19,7 @@ void add_customer_routes(http::Router& router, Context& ctx);
 void add_account_routes(http::Router& router, Context& ctx);
 void add_outage_routes(http::Router& router, Context& ctx);
 void add_audit_routes(http::Router& router, Context& ctx);
+void add_event_routes(http::Router& router, Context& ctx);
 
 // A route's documentation and guard in one line.
 inline http::RouteDoc route_doc(std::string tag, std::string summary, auth::Permission permission,

@@ -3,6 +3,7 @@
 #include "api/routes.h"
 #include "api/session.h"
 #include "auth/secrets.h"
+#include "events/hub.h"
 
 namespace sy::api {
 namespace {
@@ -58,6 +59,12 @@ http::Response get_user(Context& ctx, http::Request& req) {
   return user ? http::Response::json(200, to_json(*user)) : http::Response::error(user.error());
 }
 
+// Admin pages and the user's own desktop learn of the change as it happens.
+void publish_user_changed(Context& ctx, const store::User& user) {
+  ctx.events.publish(events::type::kUserChanged, {{"user", to_json(user)}},
+                     {events::Audience::of_role(auth::Role::kAdmin), events::Audience::user(user.id)});
+}
+
 http::Response create_user(Context& ctx, http::Request& req) {
   auto body = http::parse_json_body(req);
   if (!body) return http::Response::error(body.error());
@@ -86,6 +93,7 @@ http::Response create_user(Context& ctx, http::Request& req) {
   u.password_hash = *hash;
   auto created = ctx.repos.users.create(u);
   if (!created) return http::Response::error(created.error());
+  publish_user_changed(ctx, *created);
   audit(ctx, req, "user.create", "user:" + std::to_string(created->id),
         {{"username", created->username}, {"role", role}});
   return http::Response::json(201, to_json(*created))
@@ -149,7 +157,12 @@ http::Response update_user(Context& ctx, http::Request& req) {
   if ((u.disabled && *u.disabled) || password) {
     auto removed = ctx.repos.sessions.remove_all_for_user(existing->id);
     if (!removed) return http::Response::error(removed.error());
+    ctx.events.close_user(existing->id, events::kSignedOut);
+  } else if (u.role || u.region_code) {
+    // What the user's desktop may receive changed: it reconnects with the new rights.
+    ctx.events.close_user(existing->id, events::kAccountChanged);
   }
+  publish_user_changed(ctx, *updated);
   nlohmann::json detail = *body;
   if (detail.contains("password")) detail["password"] = "***";
   audit(ctx, req, "user.update", "user:" + std::to_string(existing->id), detail);

@@ -10,9 +10,11 @@
 #include "api/api.h"
 #include "app/commands.h"
 #include "app/control_loop.h"
+#include "app/desktop_presence.h"
 #include "app/telephony.h"
 #include "auth/secrets.h"
 #include "config/config.h"
+#include "events/hub_metrics.h"
 #include "http/server.h"
 #include "metrics/registry.h"
 #include "store/db.h"
@@ -136,6 +138,9 @@ int serve_command(const std::vector<std::string>& args) {
   options.lockout.lock_for = std::chrono::seconds(config->auth.lockout_s);
   options.centre_name = config->centre.name;
   options.time_zone = config->centre.time_zone;
+  options.events.replay_events = static_cast<std::size_t>(config->events.replay_events);
+  options.events.replay_max_age = std::chrono::seconds(config->events.replay_max_age_s);
+  options.events.subscriber_queue = static_cast<std::size_t>(config->events.client_queue);
   api::Context ctx(**db, SystemClock::instance(), options);
   if (Status st = ensure_first_admin(ctx.repos); !st) {
     std::fprintf(stderr, "switchyard serve: creating the first admin: %s\n",
@@ -148,10 +153,15 @@ int serve_command(const std::vector<std::string>& args) {
     auto purged = ctx.repos.sessions.purge_expired(ctx.clock.now());
     if (!purged) spdlog::warn("purging expired sessions: {}", purged.error().message);
   });
+  // The ACD attaches its not-ready handler here (set_handler) when it runs in this process.
+  DesktopPresence presence(loop, ctx.events, ctx.clock,
+                           std::chrono::seconds(config->events.desktop_grace_s));
+  presence.start();
   loop.start();
 
   metrics::Registry registry;
   register_db_metrics(registry, **db);
+  events::register_metrics(registry, ctx.events);
   http::Router router;
   api::register_api(router, ctx);
   http::ServerOptions http_options;
@@ -162,6 +172,7 @@ int serve_command(const std::vector<std::string>& args) {
   http_options.request_timeout = std::chrono::seconds(config->http.read_timeout_s);
   http_options.max_connections = config->http.max_connections;
   http_options.web_root = config->http.web_root;
+  http_options.websocket_idle_timeout = std::chrono::seconds(config->events.websocket_idle_timeout_s);
   store::Database& database = **db;
   http_options.healthz = [&database, &loop]() -> Status {
     if (Status st = database.ping(); !st) return st;

@@ -41,6 +41,9 @@ const Grant kGrants[] = {
     {Permission::kUserRead, "user.read", {Role::kSupervisor, Role::kManager, Role::kAdmin}},
     {Permission::kUserWrite, "user.write", {Role::kAdmin}},
     {Permission::kAuditRead, "audit.read", {Role::kManager, Role::kAdmin}},
+    {Permission::kEventsRead, "events.read",
+     {Role::kAgent, Role::kSupervisor, Role::kBackoffice, Role::kField, Role::kManager,
+      Role::kAdmin}},
 };
 
 }  // namespace

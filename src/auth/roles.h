@@ -23,6 +23,7 @@ enum class Permission {
   kUserRead,
   kUserWrite,
   kAuditRead,
+  kEventsRead,  // the live event stream (each user receives only what is addressed to them)
 };
 
 std::string_view to_string(Role role);

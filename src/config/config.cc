@@ -170,6 +170,13 @@ const std::vector<Key>& keys() {
       int_key("auth.session_ttl_s", &Config::auth, &Config::Auth::session_ttl_s, 60, 30 * 86400),
       int_key("auth.lockout_attempts", &Config::auth, &Config::Auth::lockout_attempts, 1, 100),
       int_key("auth.lockout_s", &Config::auth, &Config::Auth::lockout_s, 1, 86400),
+      int_key("events.desktop_grace_s", &Config::events, &Config::Events::desktop_grace_s, 1, 3600),
+      int_key("events.replay_events", &Config::events, &Config::Events::replay_events, 0, 1000000),
+      int_key("events.replay_max_age_s", &Config::events, &Config::Events::replay_max_age_s, 1,
+              86400),
+      int_key("events.client_queue", &Config::events, &Config::Events::client_queue, 16, 1000000),
+      int_key("events.websocket_idle_timeout_s", &Config::events,
+              &Config::Events::websocket_idle_timeout_s, 2, 3600),
       {"log.level",
        [](Config& c, const std::string& v, const std::string& key) -> Status {
          static const char* levels[] = {"trace", "debug", "info", "warn", "error", "off"};

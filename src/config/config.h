@@ -59,6 +59,14 @@ struct Config {
     int lockout_s = 15 * 60;
   } auth;
 
+  struct Events {
+    int desktop_grace_s = 30;        // a desktop gone this long: its agent is set not-ready
+    int replay_events = 10000;       // events kept for reconnecting desktops
+    int replay_max_age_s = 300;
+    int client_queue = 1024;         // events waiting for one desktop before it is dropped
+    int websocket_idle_timeout_s = 30;  // ping after half of it; drop a peer silent for all of it
+  } events;
+
   std::string log_level = "info";
 };
 

@@ -9,6 +9,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <ctime>
 
 #include "http/server_core.h"
@@ -191,6 +192,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       req.headers.add(std::string(sv(f.name_string())), std::string(sv(f.value())));
       if (f.name() == bhttp::field::cookie) parse_cookie_header(sv(f.value()), req.cookies);
     }
+    req.websocket_upgrade = boost::beast::websocket::is_upgrade(hreq);
     auto incoming_id = hreq["X-Request-Id"];
     req.request_id = is_safe_request_id(sv(incoming_id)) ? std::string(sv(incoming_id))
                                                          : core_.next_request_id();
@@ -203,11 +205,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
     } else {
       res = core_.handle(req);
     }
+    if (res.websocket && !req.websocket_upgrade) {
+      res = Response::error(ErrorKind::kInvalidInput, "upgrade_required",
+                            "this endpoint speaks WebSocket: send a WebSocket upgrade request");
+    }
     auto elapsed = Clock::now() - request_start_;
     worker_.record(req, res.status, elapsed);
     log_request(req, res.status, elapsed);
+    if (res.websocket) return upgrade(std::move(res.websocket));
     bool keep_alive = req.keep_alive && !core_.stopping;
     write(std::move(res), req, keep_alive, req.method == Method::kHead, version);
+  }
+
+  // Hands the socket and the upgrade request to a WebSocket session on this thread; this
+  // connection object ends when its pending timer wait returns.
+  void upgrade(std::shared_ptr<WebSocketEndpoint> endpoint) {
+    phase_ = Phase::kClosed;
+    timer_.cancel();
+    start_websocket(worker_, std::move(socket_), parser_->release(), std::move(endpoint));
   }
 
   // Server errors are worth a warning; everything else is a debug-level access log (spdlog

@@ -75,6 +75,7 @@ struct Request {
   std::string remote_address;  // "127.0.0.1"
   std::string request_id;      // also sent back as X-Request-Id
   bool keep_alive = true;
+  bool websocket_upgrade = false;  // a valid WebSocket upgrade request (RFC 6455 §4.2.1)
 
   // Filled by middleware (e.g. the signed-in user); read with auth_as<T>().
   std::any auth;

@@ -13,6 +13,7 @@ int status_for(const Error& e) {
   if (e.code == "request_timeout") return 408;
   if (e.code == "unsupported_media_type") return 415;
   if (e.code == "request_header_fields_too_large") return 431;
+  if (e.code == "upgrade_required") return 426;
   switch (e.kind) {
     case ErrorKind::kInvalidInput:
       return 400;
@@ -74,6 +75,13 @@ Response Response::text(int status, std::string body, std::string content_type) 
 Response Response::no_content() {
   Response r;
   r.status = 204;
+  return r;
+}
+
+Response Response::accept_websocket(std::shared_ptr<WebSocketEndpoint> endpoint) {
+  Response r;
+  r.status = 101;
+  r.websocket = std::move(endpoint);
   return r;
 }
 

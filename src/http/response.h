@@ -3,6 +3,7 @@
 // every sy::ErrorKind is chosen in one place: status_for().
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -12,11 +13,13 @@
 
 namespace sy::http {
 
+class WebSocketEndpoint;
+
 // The one mapping from an error to its HTTP status. By kind: kInvalidInput 400,
 // kUnauthenticated 401, kForbidden 403, kNotFound 404, kConflict 409, kTooLarge 413,
 // kRateLimited 429, kUnavailable 503, kInternal 500. A few protocol codes that have no kind of
 // their own keep their HTTP status: method_not_allowed 405, request_timeout 408,
-// unsupported_media_type 415.
+// unsupported_media_type 415, upgrade_required 426.
 int status_for(const Error& e);
 
 // Retry-After seconds sent with 429 and 503.
@@ -27,6 +30,8 @@ struct Response {
   Headers headers;  // Content-Type is kept in content_type, not here
   std::string content_type;
   std::string body;
+  // Set by accept_websocket: the connection becomes this WebSocket (see http/websocket.h).
+  std::shared_ptr<WebSocketEndpoint> websocket;
 
   // 2xx/4xx JSON body, "application/json; charset=utf-8". Invalid UTF-8 is replaced, never
   // thrown.
@@ -38,6 +43,8 @@ struct Response {
   static Response text(int status, std::string body,
                        std::string content_type = "text/plain; charset=utf-8");
   static Response no_content();  // 204
+  // 101: upgrade this request's connection to a WebSocket served by `endpoint`.
+  static Response accept_websocket(std::shared_ptr<WebSocketEndpoint> endpoint);
   // A file's contents with a content type from its extension; 404 not_found if unreadable.
   // `path` is trusted (never built from request input; static pages go through the server).
   static Response file(const std::string& path);

@@ -226,7 +226,10 @@ void Server::stop() {
   });
   im.acceptor_thread.join();
   for (auto& w : im.workers) {
-    asio::post(w->ioc, [wp = w.get()] { internal::close_idle_connections(*wp); });
+    asio::post(w->ioc, [wp = w.get()] {
+      internal::close_idle_connections(*wp);
+      internal::close_websockets(*wp);
+    });
   }
   auto deadline = std::chrono::steady_clock::now() + im.core.options.stop_grace;
   while (im.core.open_connections->load() > 0 && std::chrono::steady_clock::now() < deadline) {

@@ -6,10 +6,9 @@
 // handler may block briefly (a DB read), which delays only the connections of its thread;
 // anything long or stateful is posted elsewhere (the control thread) and awaited briefly.
 //
-// WebSocket seam (later issue): a connection owns a plain tcp::socket, its flat_buffer and
-// the parsed beast request, all on one io_context, so an upgrade route can later move the
-// three into a beast::websocket::stream session on the same thread (Connection::handle is the
-// one place to branch on it).
+// WebSocket routes (http/websocket.h): a handler answering Response::accept_websocket has its
+// connection moved into a beast::websocket::stream session on the same thread; WebSockets count
+// as open connections and are closed (1001) by stop().
 #pragma once
 
 #include <chrono>
@@ -41,6 +40,12 @@ struct ServerOptions {
   // Serves GET /healthz: 200 {"status":"ok"} when it returns ok, 503 with the error otherwise.
   // Without it /healthz always answers ok.
   std::function<Status()> healthz;
+  // WebSocket keep-alive: after half of this without hearing from the peer a ping goes out; a
+  // peer silent for all of it is disconnected.
+  std::chrono::milliseconds websocket_idle_timeout{30'000};
+  // A WebSocket write (one message) that takes longer than this closes the connection.
+  std::chrono::milliseconds websocket_write_timeout{10'000};
+  std::size_t websocket_max_message_bytes = 64 << 10;  // from the client
   // How long stop() waits for requests in progress before closing their connections.
   std::chrono::milliseconds stop_grace{5'000};
 };

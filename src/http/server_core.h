@@ -6,6 +6,8 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -16,11 +18,13 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "http/websocket.h"
 #include "metrics/registry.h"
 
 namespace sy::http::internal {
 
 class Connection;
+class WebSocketSession;
 
 struct ServerCore {
   ServerCore(ServerOptions opts, Router& r, metrics::Registry& reg);
@@ -50,6 +54,7 @@ struct Worker {
 
   ServerCore& core;
   std::unordered_set<Connection*> connections;
+  std::unordered_set<WebSocketSession*> websockets;
   std::unordered_map<std::string, metrics::Histogram*> histogram_cache;
   std::unordered_map<std::string, metrics::Counter*> counter_cache;
   boost::asio::io_context ioc{1};
@@ -61,6 +66,13 @@ struct Worker {
 void start_connection(Worker& worker, boost::asio::ip::tcp::socket socket);
 // Closes connections waiting for a request; the busy ones close after their response.
 void close_idle_connections(Worker& worker);
+// Takes over a connection whose request was answered with Response::accept_websocket: does the
+// handshake and serves the endpoint (on the worker's thread).
+void start_websocket(Worker& worker, boost::asio::ip::tcp::socket socket,
+                     boost::beast::http::request<boost::beast::http::string_body> request,
+                     std::shared_ptr<WebSocketEndpoint> endpoint);
+// Closes every WebSocket (1001 going away), for a graceful stop.
+void close_websockets(Worker& worker);
 // Answers 503 with Retry-After and closes (past max_connections).
 void reject_connection(boost::asio::ip::tcp::socket socket);
 
