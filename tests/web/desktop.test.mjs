@@ -149,6 +149,29 @@ test('when several customers share a number the agent chooses whose file to open
   await page.context().close()
 })
 
+test('a demo agent goes ready, then on a break with a reason, through the state buttons', async (t) => {
+  const demo = server.demoOutput.match(/Demo agents agent(\d+)[\s\S]*?sign-in password (\S+)/)
+  if (!demo) return t.skip('this server has no demo agents')
+  const user = { username: `agent${demo[1]}`, password: demo[2] }
+  const page = await newPage()
+  await signIn(page, user)
+  await page.waitForURL(/\/agent$/)
+  await page.locator('[data-test=state-ready]:not(.is-disabled)').waitFor()
+  await page.locator('[data-test=state-ready]').click()
+  await page.locator('[data-test=state-label]').getByText('就绪').waitFor()
+  const api = await server.api(user.username, user.password)
+  assert.equal((await api.get('/agents/me')).body.state, 'ready')
+  await page.locator('[data-test=state-break]').click()
+  await page.locator('.el-dropdown-menu__item:visible', { hasText: '用餐' }).click()
+  await page.locator('[data-test=state-label]').getByText('小休').waitFor()
+  await page.locator('.state-reason').getByText('用餐').waitFor()
+  const after = (await api.get('/agents/me')).body
+  assert.equal(after.state, 'break')
+  assert.equal(after.state_reason, 'meal')
+  await page.screenshot({ path: screenshotPath('agent-state-break-zh.png'), fullPage: true })
+  await page.context().close()
+})
+
 test('pages follow the role: an agent sent to the admin pages lands on the desktop', async () => {
   const page = await newPage()
   await signIn(page, AGENT)
@@ -207,7 +230,8 @@ test('an administrator creates a user on the users page', async () => {
   const page = await newPage()
   await signIn(page, { username: 'admin', password: server.adminPassword })
   await page.waitForURL(/\/admin\/users$/)
-  await page.locator('[data-test=users-table]').getByText(AGENT.username).waitFor()
+  const table = page.locator('[data-test=users-table]')
+  await table.getByText('admin', { exact: true }).waitFor()
   await page.locator('[data-test=user-new]').click()
   const dialog = page.locator('.el-dialog')
   await dialog.getByLabel('用户名').fill('wang.fang')
@@ -215,7 +239,11 @@ test('an administrator creates a user on the users page', async () => {
   await dialog.getByLabel('初始密码').fill('new-user-pass-1')
   await dialog.getByRole('button', { name: '创建' }).click()
   await page.getByText('已创建用户 wang.fang').waitFor()
-  await page.locator('[data-test=users-table]').getByText('王芳').waitFor()
+  // The search finds the new user however many users the list holds.
+  await page.getByPlaceholder('按用户名或姓名搜索').fill('王芳')
+  await page.getByPlaceholder('按用户名或姓名搜索').press('Enter')
+  await table.getByText('wang.fang').waitFor()
+  assert.equal(await table.locator('.el-table__row').count(), 1)
   const api = await server.api('wang.fang', 'new-user-pass-1')
   assert.equal((await api.get('/auth/me')).body.user.role, 'agent')
   await page.screenshot({ path: screenshotPath('admin-users-zh.png'), fullPage: true })
