@@ -172,6 +172,29 @@ test('a demo agent goes ready, then on a break with a reason, through the state 
   await page.context().close()
 })
 
+test('the open desktop follows a change an administrator makes, through the live event stream', async (t) => {
+  const admin = await server.api('admin', server.adminPassword)
+  if (!(await admin.get('/openapi.json')).body.paths['/api/v1/events']) return t.skip('this server has no event stream')
+  const page = await newPage()
+  // The change is made once the page's stream has said hello, so it cannot slip in before.
+  const hello = new Promise((resolve) => {
+    page.on('websocket', (ws) => {
+      if (!ws.url().includes('/api/v1/events')) return
+      ws.on('framereceived', (f) => String(f.payload).includes('"type":"hello"') && resolve())
+    })
+  })
+  await signIn(page, AGENT)
+  await page.waitForURL(/\/agent$/)
+  await page.locator('[data-test=who]').getByText(AGENT.displayName).waitFor()
+  const id = (await (await server.api(AGENT.username, AGENT.password)).get('/auth/me')).body.user.id
+  await hello
+  const changed = await admin.patch(`/users/${id}`, { display_name: '张伟（值班长）' })
+  assert.equal(changed.status, 200, JSON.stringify(changed.body))
+  await page.locator('[data-test=who]').getByText('张伟（值班长）').waitFor({ timeout: 5000 })
+  await admin.patch(`/users/${id}`, { display_name: AGENT.displayName })
+  await page.context().close()
+})
+
 test('pages follow the role: an agent sent to the admin pages lands on the desktop', async () => {
   const page = await newPage()
   await signIn(page, AGENT)

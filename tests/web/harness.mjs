@@ -96,9 +96,15 @@ export class Server {
         const r = await fetch(`${url}/api/v1${p}`, { headers: { Cookie: cookie } })
         return { status: r.status, body: await r.json().catch(() => null) }
       },
-      async post(p, body) {
+      post(p, body) {
+        return this.send('POST', p, body)
+      },
+      patch(p, body) {
+        return this.send('PATCH', p, body)
+      },
+      async send(method, p, body) {
         const r = await fetch(`${url}/api/v1${p}`, {
-          method: 'POST',
+          method,
           headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
           body: JSON.stringify(body),
         })

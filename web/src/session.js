@@ -3,7 +3,7 @@
 import { reactive } from 'vue'
 import { api, setCsrfToken } from './api/client.js'
 import { centreTimeZone } from './format.js'
-import { startEvents, stopEvents } from './api/events.js'
+import { onEvent, startEvents, stopEvents } from './api/events.js'
 
 export const session = reactive({
   loaded: false,
@@ -76,3 +76,13 @@ export function homePath() {
   if (canSee('agent')) return '/agent'
   return '/welcome'
 }
+
+// A change to this user's account (name, role, region, extension, disabled) made elsewhere
+// takes effect on the open page: the session is read again.
+function refreshIfMine(data) {
+  const changed = data && data.user
+  if (!session.user || (changed && changed.id !== session.user.id)) return
+  loadSession()
+}
+onEvent('user.changed', refreshIfMine)
+onEvent('account_changed', refreshIfMine)

@@ -11,6 +11,7 @@ let retryMs = 1000
 let wanted = false
 let timer = null
 const CLOSE_SIGNED_OUT = 4001
+const CLOSE_ACCOUNT_CHANGED = 4003 // role or region changed: reconnect with the new rights
 
 function url() {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:'
@@ -40,12 +41,17 @@ function open() {
       return
     }
     if (typeof event.seq === 'number') lastSeq = event.seq
-    if (event.type === 'hello' && event.data && event.data.stream) stream = event.data.stream
+    // hello starts (or resumes) the stream; resync_required says the gap was too long to replay,
+    // so pages reload their state through the REST API and the stream carries on from here.
+    if ((event.type === 'hello' || event.type === 'resync_required') && event.data && event.data.stream) {
+      stream = event.data.stream
+    }
     dispatch(event)
   }
   socket.onclose = (e) => {
     socket = null
     if (!wanted || e.code === CLOSE_SIGNED_OUT) return
+    if (e.code === CLOSE_ACCOUNT_CHANGED) dispatch({ type: 'account_changed', data: {} })
     clearTimeout(timer)
     timer = setTimeout(open, retryMs)
     retryMs = Math.min(retryMs * 2, 15000)
