@@ -195,6 +195,23 @@ test('the open desktop follows a change an administrator makes, through the live
   await page.context().close()
 })
 
+test('the knowledge base panel searches as the agent types', async (t) => {
+  const api = await server.api(AGENT.username, AGENT.password)
+  if (!(await api.get('/openapi.json')).body.paths['/api/v1/kb/articles']) return t.skip('this server has no knowledge base')
+  const page = await newPage()
+  await signIn(page, AGENT)
+  await page.waitForURL(/\/agent$/)
+  await page.locator('input[data-test=kb-search]').pressSequentially('电费', { delay: 50 })
+  const first = page.locator('[data-test=kb-article]').first()
+  await first.waitFor()
+  assert.equal((await first.locator('mark').first().innerText()).trim(), '电费')
+  const title = (await first.locator('.kb-title').innerText()).trim()
+  await first.click()
+  await page.locator('[data-test=kb-body]').waitFor()
+  assert.equal((await page.locator('.el-dialog__title').innerText()).trim(), title)
+  await page.context().close()
+})
+
 test('pages follow the role: an agent sent to the admin pages lands on the desktop', async () => {
   const page = await newPage()
   await signIn(page, AGENT)
