@@ -282,8 +282,10 @@ test('an administrator creates a user on the users page', async () => {
   // The search finds the new user however many users the list holds.
   await page.getByPlaceholder('按用户名或姓名搜索').fill('王芳')
   await page.getByPlaceholder('按用户名或姓名搜索').press('Enter')
-  await table.getByText('wang.fang').waitFor()
-  assert.equal(await table.locator('.el-table__row').count(), 1)
+  await page.waitForFunction(() => {
+    const rows = document.querySelectorAll('[data-test=users-table] .el-table__row')
+    return rows.length === 1 && rows[0].innerText.includes('wang.fang')
+  })
   const api = await server.api('wang.fang', 'new-user-pass-1')
   assert.equal((await api.get('/auth/me')).body.user.role, 'agent')
   await page.screenshot({ path: screenshotPath('admin-users-zh.png'), fullPage: true })
