@@ -133,13 +133,13 @@ class InboundCalls::Impl {
     auto flow = flows_.flow_for(in.called);
     if (!flow) {
       spdlog::info("call {} from {}: {} is not a service number", in.id, in.caller, in.called);
-      if (auto* s = sip()) s->reject(in.id, 404, "Not Found");
+      if (auto* s = sip()) s->reject(in.id, 404);
       return;
     }
     auto port = media_.open(in.id, in.audio);
     if (!port) {
       spdlog::warn("call {}: no media port: {}", in.id, port.error().message);
-      if (auto* s = sip()) s->reject(in.id, 503, "Service Unavailable");
+      if (auto* s = sip()) s->reject(in.id, 503);
       return;
     }
     Call call;

@@ -53,7 +53,6 @@ struct Command {
   enum class Kind { kRing, kAnswer, kReject, kHangup, kStop } kind;
   CallId id = 0;
   int status = 0;
-  std::string phrase;
   LocalMedia local;
 };
 
@@ -70,6 +69,11 @@ std::string source_address(nua_t* nua) {
   else if (ai->ai_addr->sa_family == AF_INET6)
     inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(ai->ai_addr)->sin6_addr, buf, sizeof buf);
   return buf;
+}
+
+const char* static_phrase(int status) {
+  const char* phrase = sip_status_phrase(status);
+  return phrase ? phrase : "Rejected";
 }
 
 std::string payload_of(const sip_t* sip) {
@@ -99,14 +103,14 @@ class SofiaAdapter final : public SipAdapter {
     return st;
   }
 
-  void ring(CallId id) override { push({Command::Kind::kRing, id, 180, "Ringing", {}}); }
+  void ring(CallId id) override { push({Command::Kind::kRing, id, 180, {}}); }
   void answer(CallId id, const LocalMedia& local) override {
-    push({Command::Kind::kAnswer, id, 200, "OK", local});
+    push({Command::Kind::kAnswer, id, 200, local});
   }
-  void reject(CallId id, int status, const std::string& reason) override {
-    push({Command::Kind::kReject, id, status, reason, {}});
+  void reject(CallId id, int status) override {
+    push({Command::Kind::kReject, id, status, {}});
   }
-  void hangup(CallId id) override { push({Command::Kind::kHangup, id, 0, {}, {}}); }
+  void hangup(CallId id) override { push({Command::Kind::kHangup, id, 0, {}}); }
 
   SipCounters counters() const override {
     SipCounters c;
@@ -120,7 +124,7 @@ class SofiaAdapter final : public SipAdapter {
 
   void stop() override {
     if (!thread_.joinable()) return;
-    push({Command::Kind::kStop, 0, 0, {}, {}});
+    push({Command::Kind::kStop, 0, 0, {}});
     thread_.join();
     ::close(wake_fd_);
     wake_fd_ = -1;
@@ -208,7 +212,8 @@ class SofiaAdapter final : public SipAdapter {
       case Command::Kind::kReject:
         if (call.answered) break;
         call.reason = CallEndReason::kLocalHangup;
-        nua_respond(call.nh, c.status, c.phrase.c_str(), TAG_END());
+        // nua_respond() keeps the phrase pointer until the stack runs: only static strings.
+        nua_respond(call.nh, c.status, static_phrase(c.status), TAG_END());
         break;
       case Command::Kind::kHangup:
         call.reason = CallEndReason::kLocalHangup;

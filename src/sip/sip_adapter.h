@@ -43,7 +43,7 @@ class SipAdapter {
   // Commands, callable from any thread; they run on the SIP thread in order.
   virtual void ring(CallId id) = 0;                                // 180 Ringing
   virtual void answer(CallId id, const LocalMedia& local) = 0;     // 200 OK with our SDP
-  virtual void reject(CallId id, int status, const std::string& reason) = 0;  // before answer
+  virtual void reject(CallId id, int status) = 0;  // before answer, with the standard phrase
   virtual void hangup(CallId id) = 0;  // BYE once answered, else 480
 
   virtual SipCounters counters() const = 0;

@@ -52,7 +52,7 @@ class RecordingHandler final : public CallHandler {
       incoming_.push_back(call);
     }
     if (SipAdapter* a = adapter.load()) {
-      if (call.called != service) a->reject(call.id, 404, "Not Found");
+      if (call.called != service) a->reject(call.id, 404);
       else if (auto_answer.load()) a->answer(call.id, LocalMedia{"127.0.0.1", 40000, 0, 0});
       else a->ring(call.id);
     }

@@ -203,7 +203,8 @@ std::vector<Torture> torture_messages() {
       "To: <sip:95598@127.0.0.1>\n"
       "CSeq: 1 INVITE\n"
       "Content-Length: 0\n\n")});
-  t.push_back({"garbage", std::string("\x01\x02 not SIP at all \xff\xfe\r\n\r\n", 26)});
+  static const char kGarbage[] = "\x01\x02 not SIP at all \xff\xfe\r\n\r\n";
+  t.push_back({"garbage", std::string(kGarbage, sizeof kGarbage - 1)});
   return t;
 }
 

@@ -1,0 +1,160 @@
+// The media host over real UDP on 127.0.0.1: the caller hears a queued prompt as PCMU RTP, the
+// IVR learns when it has been heard, barge-in stops it, and RFC 4733 digits from the caller come
+// out as digit events.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "media/rtp.h"
+#include "media/rtp_socket.h"
+#include "media/rtp_stream.h"
+#include "media/tones.h"
+#include "sip/media_host.h"
+
+namespace sy::sip {
+namespace {
+
+using namespace std::chrono_literals;
+
+class RecordingEvents final : public MediaEvents {
+ public:
+  void on_digit(CallId, char digit) override {
+    std::lock_guard lock(mu_);
+    digits_ += digit;
+    cv_.notify_all();
+  }
+  void on_playback_finished(CallId, std::uint64_t sequence) override {
+    std::lock_guard lock(mu_);
+    finished_.push_back(sequence);
+    cv_.notify_all();
+  }
+  bool wait_digits(const std::string& want) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, 3s, [&] { return digits_ == want; });
+  }
+  bool wait_finished(std::uint64_t sequence) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, 3s, [&] {
+      return std::find(finished_.begin(), finished_.end(), sequence) != finished_.end();
+    });
+  }
+  std::vector<std::uint64_t> finished() {
+    std::lock_guard lock(mu_);
+    return finished_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string digits_;
+  std::vector<std::uint64_t> finished_;
+};
+
+class MediaHostTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    host_.start();
+    auto caller = media::RtpSocket::open("127.0.0.1", {46000, 46999});
+    ASSERT_TRUE(caller) << caller.error().message;
+    caller_ = std::move(*caller);
+    NegotiatedAudio audio;
+    audio.remote_ip = "127.0.0.1";
+    audio.remote_port = caller_->rtp_port();
+    audio.audio_payload_type = 0;
+    audio.telephone_event_payload_type = 101;
+    auto port = host_.open(1, audio);
+    ASSERT_TRUE(port) << port.error().message;
+    ASSERT_TRUE(caller_->set_remote({"127.0.0.1", *port}));
+  }
+  void TearDown() override { host_.stop(); }
+
+  // Packets received by the caller within `ms`: (all PCMU packets, those carrying sound).
+  std::pair<int, int> listen(int ms) {
+    int packets = 0, loud = 0;
+    auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    uint8_t buf[2048];
+    while (std::chrono::steady_clock::now() < end) {
+      if (!caller_->wait_readable(20)) continue;
+      auto got = caller_->receive_rtp(buf);
+      if (!got || !*got) continue;
+      auto rtp = media::parse_rtp(std::span<const uint8_t>(buf, (*got)->size));
+      if (!rtp || rtp->header.payload_type != 0) continue;
+      ++packets;
+      for (uint8_t b : rtp->payload)
+        if (b != 0xff && b != 0x7f) {
+          ++loud;
+          break;
+        }
+    }
+    return {packets, loud};
+  }
+
+  RecordingEvents events_;
+  MediaHost host_{"127.0.0.1", {45000, 45999}, events_};
+  std::unique_ptr<media::RtpSocket> caller_;
+};
+
+TEST_F(MediaHostTest, CallerHearsThePromptAndTheIvrLearnsItWasHeard) {
+  auto tone = std::make_shared<std::vector<int16_t>>(4000, int16_t{8000});  // 0.5 s
+  std::uint64_t seq = host_.play(1, {tone});
+  auto [packets, loud] = listen(800);
+  EXPECT_GE(packets, 30);  // 20 ms packets for 0.8 s, allowing for a slow start
+  EXPECT_GE(loud, 20);     // 25 frames of prompt
+  EXPECT_LE(loud, 27);
+  EXPECT_TRUE(events_.wait_finished(seq));
+}
+
+TEST_F(MediaHostTest, BargeInStopsThePromptWithoutAFinishEvent) {
+  auto prompt = std::make_shared<std::vector<int16_t>>(80000, int16_t{8000});  // 10 s
+  std::uint64_t seq = host_.play(1, {prompt});
+  listen(200);
+  host_.stop_playback(1);
+  listen(100);  // packets already on their way
+  auto [packets, loud] = listen(400);
+  EXPECT_GE(packets, 10);  // the line stays open
+  EXPECT_EQ(loud, 0);      // but the prompt is gone
+  auto finished = events_.finished();
+  EXPECT_EQ(std::find(finished.begin(), finished.end(), seq), finished.end());
+}
+
+TEST_F(MediaHostTest, Rfc4733DigitsFromTheCallerBecomeDigitEvents) {
+  media::RtpStreamConfig config;
+  config.telephone_event_payload_type = 101;
+  config.ssrc = 0x1234;
+  auto phone = media::RtpStream::create(config);
+  ASSERT_TRUE(phone);
+  ASSERT_TRUE((*phone)->send_digits("29"));
+  std::vector<int16_t> silence(160, 0);
+  for (int i = 0; i < 60; ++i) {  // 1.2 s of packets at the real 20 ms pace
+    auto packet = (*phone)->next_packet(silence);
+    ASSERT_TRUE(caller_->send_rtp(packet));
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(events_.wait_digits("29"));
+}
+
+TEST_F(MediaHostTest, InBandDigitsFromAPhoneWithoutTelephoneEventsAreDetected) {
+  media::RtpStreamConfig config;
+  config.telephone_event_payload_type = -1;  // an old phone: DTMF only as audio
+  config.ssrc = 0x4321;
+  auto phone = media::RtpStream::create(config);
+  auto tones = media::InbandDtmfGenerator::create();
+  ASSERT_TRUE(phone);
+  ASSERT_TRUE(tones);
+  (*tones)->set_timing(80, 80);
+  ASSERT_TRUE((*tones)->queue("47"));
+  std::vector<int16_t> frame(160, 0);
+  for (int i = 0; i < 40; ++i) {
+    std::fill(frame.begin(), frame.end(), int16_t{0});
+    (*tones)->generate(frame);
+    ASSERT_TRUE(caller_->send_rtp((*phone)->next_packet(frame)));
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(events_.wait_digits("47"));
+}
+
+}  // namespace
+}  // namespace sy::sip
