@@ -7,7 +7,7 @@
 #                                                    HOLD_MS (10000), MAX_CALLS (4000)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${1:-$ROOT/build}
+BUILD=$(cd "${1:-$ROOT/build}" && pwd)
 BIN=$BUILD/switchyard
 RATE=${RATE:-200}
 TOTAL=${TOTAL:-2000}
@@ -27,7 +27,7 @@ trap cleanup EXIT
 SIP_PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cd "$TMP"
 SWITCHYARD_SIP_SERVICES="95598=$ROOT/config/flows/hotline-95598.yaml" SWITCHYARD_SIP_MAX_CALLS=$MAX_CALLS \
-SWITCHYARD_LOG_LEVEL=warn SWITCHYARD_RTP_PORT_MIN=20000 SWITCHYARD_RTP_PORT_MAX=29999 \
+SWITCHYARD_RTP_PORT_MIN=20000 SWITCHYARD_RTP_PORT_MAX=29999 \
   "$BIN" serve --data "$TMP" --http 127.0.0.1:0 --sip "127.0.0.1:$SIP_PORT" >"$TMP/serve.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do grep -q "SIP on" "$TMP/serve.log" && break; sleep 0.1; done
@@ -60,4 +60,6 @@ print(f"  failed calls:     {last[col['FailedCall(C)']]}")
 print(f"  peak concurrent:  {peak}")
 print(f"  server CPU:       {cpu:.1f} s over {wall:.1f} s wall = {100*cpu/wall:.0f}% of one core (2 cores)")
 PY
-grep -i "late\|error" "$TMP/serve.log" | tail -5 || true
+kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=
+grep -E "\] (sip|media): " "$TMP/serve.log" | sed 's/^\[[^]]*\] \[info\] /  server: /'
+echo "  failed-call detail: $(grep -c "ended (failed)" "$TMP/serve.log" || true) calls ended by a SIP failure on the server side" 

@@ -45,7 +45,17 @@ class RunningTelephony final : public Telephony {
   }
 
   void stop() override {
-    if (sip_) sip_->stop();
+    if (stopped_) return;
+    stopped_ = true;
+    if (sip_) {
+      sip_->stop();
+      auto sip = sip_->counters();
+      spdlog::info("sip: {} INVITEs; refused: {} untrusted, {} over capacity, {} bad SDP",
+                   sip.invites, sip.rejected_untrusted, sip.rejected_overload, sip.rejected_sdp);
+    }
+    auto media = media_.counters();
+    spdlog::info("media: {} ticks of 20 ms, {} late by more than 20 ms; {} RTP packets in, {} out",
+                 media.ticks, media.late_ticks, media.packets_in, media.packets_out);
     media_.stop();
     calls_.stop();
   }
@@ -57,6 +67,7 @@ class RunningTelephony final : public Telephony {
   InboundCalls calls_;  // refers to media_ only through calls made after construction
   sip::MediaHost media_;
   std::unique_ptr<sip::SipAdapter> sip_;
+  bool stopped_ = false;
 };
 
 }  // namespace
