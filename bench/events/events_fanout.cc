@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -56,6 +57,20 @@ long rss_kib(pid_t pid) {
   return -1;
 }
 
+// CPU time (user + system) a process has used, in milliseconds.
+double cpu_ms(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto close_paren = stat.rfind(')');
+  if (close_paren == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close_paren + 2));
+  std::string f;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i)
+    if (i == 14 || i == 15) ticks += std::stod(f);
+  return ticks * 1000.0 / double(sysconf(_SC_CLK_TCK));
+}
+
 void write_line(int fd, const std::string& s) {
   std::string l = s + "\n";
   if (::write(fd, l.data(), l.size()) != static_cast<ssize_t>(l.size())) std::perror("write");
@@ -66,6 +81,13 @@ std::string read_line(int fd) {
   char c;
   while (::read(fd, &c, 1) == 1 && c != '\n') out += c;
   return out;
+}
+
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one;
+  in >> one;
+  return one;
 }
 
 struct Args {
@@ -221,6 +243,7 @@ int run_client(const Args& a, int cmd_fd, int reply_fd, pid_t server_pid,
   for (auto& d : desks) start_read(*d, deliveries, pending);
   std::vector<double> rounds_ms;
   int incomplete = 0;
+  double server_cpu_start = cpu_ms(server_pid), client_cpu_start = cpu_ms(getpid());
   for (int r = 0; r < a.rounds; ++r) {
     pending = a.desktops;
     for (auto& d : desks) d->last_latency_ns = -1;
@@ -237,6 +260,8 @@ int run_client(const Args& a, int cmd_fd, int reply_fd, pid_t server_pid,
     auto pause_until = steady_clock::now() + milliseconds(a.gap_ms);
     while (steady_clock::now() < pause_until) ioc.run_one_for(milliseconds(1));
   }
+  double server_cpu = cpu_ms(server_pid) - server_cpu_start;
+  double client_cpu = cpu_ms(getpid()) - client_cpu_start;
   write_line(cmd_fd, "stats");
   std::string stats_end = read_line(reply_fd);
   long rss_end = rss_kib(server_pid);
@@ -253,6 +278,8 @@ int run_client(const Args& a, int cmd_fd, int reply_fd, pid_t server_pid,
               incomplete);
   std::printf("  single deliveries: p50 %.2f ms, p99 %.2f ms (%zu)\n", pct(deliveries, 0.5),
               pct(deliveries, 0.99), deliveries.size());
+  std::printf("  CPU per round: server %.2f ms, client %.2f ms (load average at the end: %s)\n",
+              server_cpu / a.rounds, client_cpu / a.rounds, load_average().c_str());
   std::printf("  server RSS: %ld KiB before, %ld KiB with %d desktops (%.1f KiB per connection), "
               "%ld KiB after the rounds; hub at the end (subscribers dropped): %s\n",
               rss_before, rss_after, a.desktops,

@@ -57,6 +57,7 @@ using tcp = asio::ip::tcp;
 
 class WebSocketSession;
 
+using SteadyClock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kAbandonGrace{1};
 
 class SessionWaker final : public WebSocketWaker {
@@ -118,8 +119,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   void on_abandon() {
     if (finished_) return;
     if (writing_) {
-      auto grace = std::chrono::steady_clock::now() + kAbandonGrace;
-      if (write_timer_.expiry() > grace) arm_write_timer(grace);
+      set_write_deadline(std::min(write_deadline_, SteadyClock::now() + kAbandonGrace));
       return;
     }
     pump();
@@ -178,33 +178,48 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     writing_ = true;
     current_ = std::move(m->text);
     ws_.text(true);
-    arm_write_timer(std::chrono::steady_clock::now() + worker_.core.options.websocket_write_timeout);
+    set_write_deadline(SteadyClock::now() + worker_.core.options.websocket_write_timeout);
     ws_.async_write(asio::buffer(*current_),
                     [self = shared_from_this()](beast::error_code wec, std::size_t) {
                       self->writing_ = false;
                       self->current_.reset();
-                      self->write_timer_.cancel();
+                      self->write_deadline_ = SteadyClock::time_point::max();
                       if (wec) return self->finish();
                       self->pump();
                     });
   }
 
-  // A write or close handshake still going at `deadline` means the peer stopped reading.
-  void arm_write_timer(std::chrono::steady_clock::time_point deadline) {
-    write_timer_.expires_at(deadline);
+  // A write or close handshake still going at the deadline means the peer stopped reading.
+  // One lazily re-armed timer: moving the deadline later (every message) re-arms nothing; the
+  // timer notices when it fires early.
+  void set_write_deadline(SteadyClock::time_point deadline) {
+    write_deadline_ = deadline;
+    if (timer_armed_ && write_timer_.expiry() <= deadline) return;
+    arm_write_timer(deadline);
+  }
+
+  void arm_write_timer(SteadyClock::time_point at) {
+    timer_armed_ = true;
+    write_timer_.expires_at(at);
     write_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
-      if (ec) return;
-      if (auto self = weak.lock()) {
-        spdlog::debug("http: websocket write timed out: the peer is not reading");
-        self->hard_close();
-      }
+      if (ec) return;  // re-armed or cancelled: the newer wait is in charge
+      if (auto self = weak.lock()) self->on_write_timer();
     });
+  }
+
+  void on_write_timer() {
+    timer_armed_ = false;
+    if (finished_ || write_deadline_ == SteadyClock::time_point::max()) return;
+    if (SteadyClock::now() < write_deadline_) return arm_write_timer(write_deadline_);
+    spdlog::debug("http: websocket write timed out: the peer is not reading");
+    hard_close();
   }
 
   void close(websocket::close_reason reason) {
     closing_ = true;
-    arm_write_timer(std::chrono::steady_clock::now() + worker_.core.options.websocket_write_timeout);
+    set_write_deadline(SteadyClock::now() + worker_.core.options.websocket_write_timeout);
     ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {
+      self->write_deadline_ = SteadyClock::time_point::max();
       self->write_timer_.cancel();
       self->finish();
     });
@@ -233,6 +248,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
   Worker& worker_;
   websocket::stream<tcp::socket> ws_;
   asio::steady_timer write_timer_;
+  SteadyClock::time_point write_deadline_ = SteadyClock::time_point::max();
+  bool timer_armed_ = false;
   std::shared_ptr<WebSocketEndpoint> endpoint_;
   std::shared_ptr<SessionWaker> waker_;
   bhttp::request<bhttp::string_body> upgrade_request_;

@@ -46,7 +46,11 @@ class WsClient {
     });
     ioc_.restart();
     ioc_.run_for(std::chrono::seconds(10));
-    if (!done) ec = boost::asio::error::timed_out;
+    if (!done) {  // cut the connection and let the handshake finish while its state lives
+      beast::get_lowest_layer(ws_).socket().close(ec);
+      while (!done) ioc_.run_one();
+      ec = boost::asio::error::timed_out;
+    }
     if (ec) {
       error = ec.message();
       refused_status = static_cast<int>(res.result_int());
