@@ -22,6 +22,9 @@ struct ApiOptions {
   std::string centre_name;
   std::string time_zone = "Asia/Shanghai";
   events::HubOptions events;
+  // Work-order attachments are stored here by content hash; "" disables uploads.
+  std::string attachments_dir;
+  std::size_t max_attachment_bytes = 10 << 20;
 };
 
 struct Context {

@@ -141,6 +141,7 @@ int serve_command(const std::vector<std::string>& args) {
   options.events.replay_events = static_cast<std::size_t>(config->events.replay_events);
   options.events.replay_max_age = std::chrono::seconds(config->events.replay_max_age_s);
   options.events.subscriber_queue = static_cast<std::size_t>(config->events.client_queue);
+  options.attachments_dir = config->data_dir + "/attachments";
   api::Context ctx(**db, SystemClock::instance(), options);
   if (Status st = ensure_first_admin(ctx.repos); !st) {
     std::fprintf(stderr, "switchyard serve: creating the first admin: %s\n",
@@ -157,6 +158,11 @@ int serve_command(const std::vector<std::string>& args) {
   DesktopPresence presence(loop, ctx.events, ctx.clock,
                            std::chrono::seconds(config->events.desktop_grace_s));
   presence.start();
+  // Work-order deadlines: warn at 80 %, escalate on breach (audit rows carry what happened).
+  loop.every(std::chrono::seconds(15), [&ctx] {
+    auto swept = ctx.repos.work_orders.check_deadlines(ctx.clock.now());
+    if (!swept) spdlog::warn("checking work-order deadlines: {}", swept.error().message);
+  });
   loop.start();
 
   metrics::Registry registry;

@@ -44,6 +44,14 @@ const Grant kGrants[] = {
     {Permission::kEventsRead, "events.read",
      {Role::kAgent, Role::kSupervisor, Role::kBackoffice, Role::kField, Role::kManager,
       Role::kAdmin}},
+    {Permission::kWorkOrderRead, "work_order.read",
+     {Role::kAgent, Role::kSupervisor, Role::kBackoffice, Role::kField, Role::kManager,
+      Role::kAdmin}},
+    {Permission::kWorkOrderCreate, "work_order.create",
+     {Role::kAgent, Role::kSupervisor, Role::kBackoffice, Role::kAdmin}},
+    {Permission::kWorkOrderAct, "work_order.act",
+     {Role::kAgent, Role::kSupervisor, Role::kBackoffice, Role::kField, Role::kAdmin}},
+    {Permission::kWorkOrderTypeWrite, "work_order_type.write", {Role::kAdmin}},
 };
 
 }  // namespace

@@ -24,6 +24,10 @@ enum class Permission {
   kUserWrite,
   kAuditRead,
   kEventsRead,  // the live event stream (each user receives only what is addressed to them)
+  kWorkOrderRead,       // work orders and their types, inside the user's regions
+  kWorkOrderCreate,     // raise a work order (from a call, a counter visit, ...)
+  kWorkOrderAct,        // dispatch, accept, start, resolve, return, visit, close, reopen, urge
+  kWorkOrderTypeWrite,  // edit work-order types and the business calendar
 };
 
 std::string_view to_string(Role role);

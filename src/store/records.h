@@ -370,7 +370,7 @@ struct AccountWithBills {
   std::vector<Bill> recent_bills;  // at most 6, newest period first
 };
 
-// Placeholder until the work-order issue: open orders about the customer (always empty now).
+// An open work order about the customer, as the screen pop lists it.
 struct WorkOrderSummary {
   std::int64_t id = 0;
   std::string number;

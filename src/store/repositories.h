@@ -12,6 +12,8 @@
 #include "store/screen_pop_repository.h"
 #include "store/session_repository.h"
 #include "store/user_repository.h"
+#include "store/work_order_repository.h"
+#include "store/work_order_type_repository.h"
 
 namespace sy::store {
 
@@ -25,7 +27,9 @@ struct Repositories {
         screen_pop(db),
         outages(db, clock),
         contacts(db),
-        audit(db, clock) {}
+        audit(db, clock),
+        work_order_types(db, clock),
+        work_orders(db, clock, work_order_types) {}
 
   UserRepository users;
   SessionRepository sessions;
@@ -36,6 +40,8 @@ struct Repositories {
   OutageRepository outages;
   ContactRepository contacts;
   AuditRepository audit;
+  WorkOrderTypeRepository work_order_types;
+  WorkOrderRepository work_orders;
 };
 
 }  // namespace sy::store

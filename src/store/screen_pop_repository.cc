@@ -1,7 +1,8 @@
 // The screen pop (see screen_pop_repository.h). Every query here is a point or short range
 // lookup on an index: customer_phones primary key or accounts.account_no, then per customer
 // its phones, accounts, bills (account_id, period), contacts (customer_id, started_at) and the
-// outages on its region chain. Statement texts are constant so their prepared forms are reused.
+// outages on its region chain, and its open work orders (customer_id, created_at).
+// Statement texts are constant so their prepared forms are reused.
 #include "store/screen_pop_repository.h"
 
 #include <map>
@@ -10,6 +11,7 @@
 #include "store/outage_queries.h"
 #include "store/row_codecs.h"
 #include "store/sql_support.h"
+#include "store/work_order_repository.h"
 
 namespace sy::store {
 namespace {
@@ -63,6 +65,9 @@ Status fill_pop(Connection& conn, ScreenPop& pop, TimePoint now,
     cached = outages_by_region.emplace(region, std::move(*found)).first;
   }
   pop.outages = cached->second;
+  auto orders = work_order_sql::open_for_customer(conn, id);
+  if (!orders.ok()) return orders.error();
+  pop.open_work_orders = std::move(*orders);
   auto contacts = recent_contacts(conn, id);
   if (!contacts.ok()) return contacts.error();
   pop.recent_contacts = std::move(*contacts);

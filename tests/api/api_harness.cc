@@ -92,6 +92,8 @@ ApiServer::ApiServer() {
   if (!migrated) throw std::runtime_error(migrated.error().message);
   api::ApiOptions options;
   options.centre_name = "测试中心";
+  options.attachments_dir = (dir / "attachments").string();
+  options.max_attachment_bytes = 32 * 1024;
   ctx = std::make_unique<api::Context>(*db, clock, options);
   api::register_api(router, *ctx);
   http::ServerOptions so;

@@ -11,8 +11,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <atomic>
+#include <mutex>
 #include <random>
 #include <regex>
+#include <thread>
 
 #include "api_harness.h"
 
@@ -207,6 +210,75 @@ TEST(Serve, AcknowledgedWritesSurviveKill9) {
     Client c(port_of(p.wait_for_line(kServing)));
     ASSERT_EQ(c.login("admin", password).status, 200);
     for (const auto& code : codes) EXPECT_EQ(c.get("/api/v1/regions/" + code).status, 200) << code;
+    p.signal(SIGTERM);
+    EXPECT_EQ(p.wait_exit(), 0);
+  }
+  fs::remove_all(dir);
+}
+
+// Work orders answered 201 are durable: creates run in parallel, the server is killed with
+// SIGKILL while they are in flight, and after a restart every acknowledged order is there with
+// its audit row.
+TEST(Serve, AcknowledgedWorkOrdersSurviveKill9) {
+  fs::path dir = temp_dir();
+  std::string password;
+  std::mutex mu;
+  std::vector<std::pair<std::int64_t, std::string>> acknowledged;  // id, number
+  {
+    Process p(serve_args(dir));
+    std::string line = p.wait_for_line(std::regex("admin.*密码"));
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(line, m, std::regex(R"(密码 (\S+))")));
+    password = m[1];
+    Client c(port_of(p.wait_for_line(kServing)));
+    ASSERT_EQ(c.login("admin", password).status, 200);
+    ASSERT_EQ(c.post("/api/v1/regions", {{"code", "350000"}, {"name", "福建省"}, {"level", "province"}}).status, 201);
+    ASSERT_EQ(c.post("/api/v1/regions", {{"code", "350102"}, {"parent_code", "350000"}, {"name", "鼓楼区"}, {"level", "county"}}).status, 201);
+    std::atomic<int> acks{0};
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> workers;
+    for (int t = 0; t < 4; ++t) {
+      workers.emplace_back([&, t] {
+        Client w = c;  // same session, own connections
+        for (int i = 0; i < 200 && !stop; ++i) {
+          try {
+            auto r = w.post("/api/v1/work-orders",
+                            {{"type", "repair"},
+                             {"region", "350102"},
+                             {"description", "停电 " + std::to_string(t) + "-" + std::to_string(i)},
+                             {"channel", "voice"}});
+            if (r.status != 201) continue;
+            auto j = r.json();
+            std::lock_guard<std::mutex> lock(mu);
+            acknowledged.emplace_back(j["id"].get<std::int64_t>(), j["number"].get<std::string>());
+            ++acks;
+          } catch (const std::exception&) {
+            return;  // the server is gone
+          }
+        }
+      });
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (acks < 60 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    p.signal(SIGKILL);  // mid-flight: other creates are still being sent
+    p.wait_exit();
+    stop = true;
+    for (auto& w : workers) w.join();
+  }
+  ASSERT_GE(acknowledged.size(), 60u);
+  {
+    Process p(serve_args(dir));
+    Client c(port_of(p.wait_for_line(kServing)));
+    ASSERT_EQ(c.login("admin", password).status, 200);
+    for (const auto& [id, number] : acknowledged) {
+      auto r = c.get("/api/v1/work-orders/" + std::to_string(id));
+      ASSERT_EQ(r.status, 200) << number;
+      auto j = r.json();
+      EXPECT_EQ(j["number"], number);
+      ASSERT_GE(j["transitions"].size(), 1u);
+      EXPECT_EQ(j["transitions"][0]["action"], "create");
+    }
     p.signal(SIGTERM);
     EXPECT_EQ(p.wait_exit(), 0);
   }

@@ -1,0 +1,603 @@
+// Work orders (see work_order_repository.h). The workflow engine decides; this file gathers
+// the facts it needs, and writes its decision with the audit row in the same unit of work.
+#include "store/work_order_repository.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "store/outage_queries.h"
+#include "store/sql_support.h"
+
+namespace sy::store {
+namespace {
+
+using workflow::Action;
+using workflow::OrderState;
+
+constexpr const char* kColumns =
+    "w.id, w.number, w.type_code, w.subtype, w.customer_id, w.account_id, "
+    "COALESCE(a.account_no, ''), COALESCE(c.name, ''), w.phone, w.region_code, w.area_class, "
+    "w.description, w.channel, w.call_id, w.fields, w.state, w.step, w.department, "
+    "w.responsible_region, w.assignee_user_id, w.parent_id, w.outage_id, w.escalation_level, "
+    "w.urge_count, w.step_started_at, w.arrived_at, w.step_window_start, w.step_due_at, "
+    "w.step_warned, w.due_at, w.due_warned, w.due_breached, w.overdue, w.next_check_at, "
+    "w.created_by, w.created_at, w.updated_at, w.resolved_at, w.closed_at";
+constexpr const char* kFrom =
+    " FROM work_orders w LEFT JOIN accounts a ON a.id = w.account_id"
+    " LEFT JOIN customers c ON c.id = w.customer_id";
+
+WorkOrder decode(const Row& r) {
+  WorkOrder o;
+  o.id = r.i64(0);
+  o.number = r.text(1);
+  o.type_code = r.text(2);
+  o.subtype = r.text(3);
+  o.customer_id = r.opt_i64(4);
+  o.account_id = r.opt_i64(5);
+  o.account_no = r.text(6);
+  o.customer_name = r.text(7);
+  o.phone = r.text(8);
+  o.region_code = r.text(9);
+  o.area_class = r.text(10);
+  o.description = r.text(11);
+  o.channel = r.text(12);
+  o.call_id = r.opt_text(13);
+  o.fields_json = r.text(14);
+  workflow::OrderProgress& p = o.progress;
+  p.state = workflow::parse_state(r.text(15)).value_or(OrderState::kNew);
+  p.step = static_cast<int>(r.i64(16));
+  p.department = r.text(17);
+  p.responsible_region = r.text(18);
+  o.assignee_user_id = r.opt_i64(19);
+  o.parent_id = r.opt_i64(20);
+  o.outage_id = r.opt_i64(21);
+  p.escalation_level = static_cast<int>(r.i64(22));
+  p.urge_count = static_cast<int>(r.i64(23));
+  p.step_started_at = sql::opt_time_at(r, 24);
+  p.arrived_at = sql::opt_time_at(r, 25);
+  p.step_window_start = sql::opt_time_at(r, 26);
+  p.step_due_at = sql::opt_time_at(r, 27);
+  p.step_warned = r.i64(28) != 0;
+  p.due_at = sql::opt_time_at(r, 29);
+  p.due_warned = r.i64(30) != 0;
+  p.due_breached = r.i64(31) != 0;
+  p.overdue = r.i64(32) != 0;
+  o.next_check_at = sql::opt_time_at(r, 33);
+  o.created_by = r.opt_i64(34);
+  p.created_at = sql::time_at(r, 35);
+  o.updated_at = sql::time_at(r, 36);
+  p.resolved_at = sql::opt_time_at(r, 37);
+  p.closed_at = sql::opt_time_at(r, 38);
+  p.region_code = o.region_code;
+  return o;
+}
+
+Error order_not_found() {
+  return sql::not_found("work_order_not_found", "no work order with this id");
+}
+
+Value state_value(OrderState s) { return Value{std::string(workflow::to_string(s))}; }
+
+Result<std::optional<WorkOrder>> load(Connection& conn, std::int64_t id) {
+  static const std::string kSql = std::string("SELECT ") + kColumns + kFrom + " WHERE w.id = $1";
+  Value p[] = {Value{id}};
+  auto row = conn.query_one(kSql, p);
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<WorkOrder>();
+  return std::optional<WorkOrder>(decode(**row));
+}
+
+Status append_transition(Connection& conn, std::int64_t order_id, TimePoint at,
+                         std::optional<std::int64_t> user_id, std::optional<OrderState> from,
+                         OrderState to, std::string_view action, const std::string& note) {
+  Value p[] = {Value{order_id},
+               sql::ms(at),
+               int_or_null(user_id),
+               from ? state_value(*from) : Value{},
+               state_value(to),
+               Value{std::string(action)},
+               Value{note}};
+  auto r = conn.exec(
+      "INSERT INTO work_order_transitions (order_id, at, user_id, from_state, to_state, action, "
+      "note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      p);
+  if (!r.ok()) return r.error();
+  return ok_status();
+}
+
+// Writes the engine's progress (and assignee) back to the order.
+Status save_progress(Connection& conn, std::int64_t id, const workflow::OrderProgress& p,
+                     std::optional<std::int64_t> assignee, TimePoint now) {
+  Value v[] = {state_value(p.state),
+               Value{std::int64_t{p.step}},
+               Value{p.department},
+               Value{p.responsible_region},
+               int_or_null(assignee),
+               Value{std::int64_t{p.escalation_level}},
+               Value{std::int64_t{p.urge_count}},
+               sql::opt_ms(p.step_started_at),
+               sql::opt_ms(p.arrived_at),
+               sql::opt_ms(p.step_window_start),
+               sql::opt_ms(p.step_due_at),
+               sql::flag(p.step_warned),
+               sql::opt_ms(p.due_at),
+               sql::flag(p.due_warned),
+               sql::flag(p.due_breached),
+               sql::flag(p.overdue),
+               sql::opt_ms(workflow::next_check_at(p)),
+               sql::ms(now),
+               sql::opt_ms(p.resolved_at),
+               sql::opt_ms(p.closed_at),
+               Value{id}};
+  auto r = conn.exec(
+      "UPDATE work_orders SET state = $1, step = $2, department = $3, responsible_region = $4, "
+      "assignee_user_id = $5, escalation_level = $6, urge_count = $7, step_started_at = $8, "
+      "arrived_at = $9, step_window_start = $10, step_due_at = $11, step_warned = $12, "
+      "due_at = $13, due_warned = $14, due_breached = $15, overdue = $16, next_check_at = $17, "
+      "updated_at = $18, resolved_at = $19, closed_at = $20 WHERE id = $21",
+      v);
+  if (!r.ok()) return r.error();
+  return ok_status();
+}
+
+// The facts the engine needs about who and where the order is for.
+struct Subject {
+  std::optional<std::int64_t> customer_id;
+  std::optional<std::int64_t> account_id;
+  std::int64_t arrears_fen = 0;
+  std::string region_code;
+  std::string area_class = "urban";
+};
+
+Result<Subject> find_subject(Connection& conn, const NewWorkOrder& o) {
+  Subject s;
+  std::string customer_region;
+  if (o.customer_id) {
+    Value p[] = {Value{*o.customer_id}};
+    auto row = conn.query_one("SELECT region_code FROM customers WHERE id = $1", p);
+    if (!row.ok()) return row.error();
+    if (!*row)
+      return sql::not_found("customer_not_found", "no customer with this id", "customer_id");
+    s.customer_id = o.customer_id;
+    customer_region = (*row)->text(0);
+  }
+  std::string account_region;
+  if (o.account_no) {
+    Value p[] = {Value{*o.account_no}};
+    auto row = conn.query_one(
+        "SELECT id, customer_id, region_code, arrears_fen FROM accounts WHERE account_no = $1", p);
+    if (!row.ok()) return row.error();
+    if (!*row)
+      return sql::not_found("account_not_found", "no account " + *o.account_no, "account_no");
+    if (s.customer_id && *s.customer_id != (*row)->i64(1))
+      return sql::invalid("account_not_of_customer",
+                          "account " + *o.account_no + " belongs to another customer",
+                          "account_no");
+    s.account_id = (*row)->i64(0);
+    s.customer_id = (*row)->i64(1);
+    account_region = (*row)->text(2);
+    s.arrears_fen = (*row)->i64(3);
+  }
+  if (s.customer_id && customer_region.empty()) {
+    Value p[] = {Value{*s.customer_id}};
+    auto row = conn.query_one("SELECT region_code FROM customers WHERE id = $1", p);
+    if (!row.ok()) return row.error();
+    if (*row) customer_region = (*row)->text(0);
+  }
+  s.region_code = o.region_code ? *o.region_code
+                  : !account_region.empty() ? account_region
+                                            : customer_region;
+  if (s.region_code.empty())
+    return sql::invalid("missing_field", "give 'region' when the order has no customer",
+                        "region");
+  Value rp[] = {Value{s.region_code}};
+  auto region = conn.query_one("SELECT area_class FROM regions WHERE code = $1", rp);
+  if (!region.ok()) return region.error();
+  if (!*region)
+    return sql::not_found("region_not_found", "no region " + s.region_code, "region");
+  s.area_class = (*region)->text(0);
+  if (!o.scope.contains(s.region_code))
+    return make_error(ErrorKind::kForbidden, "region_out_of_scope",
+                      "region " + s.region_code + " is outside yours", "region");
+  return s;
+}
+
+// An active (already started, not restored) outage over the region, and its parent order.
+Status find_outage(Connection& conn, const std::string& region, TimePoint now,
+                   workflow::NewOrderFacts& facts) {
+  auto outages = outage_sql::current_for_region(conn, region, now);
+  if (!outages.ok()) return outages.error();
+  for (const Outage& o : *outages) {
+    if (o.status != OutageStatus::kActive || o.starts_at > now) continue;
+    facts.active_outage_id = o.id;
+    Value p[] = {Value{o.id}};
+    auto parent = conn.query_one(
+        "SELECT id FROM work_orders WHERE outage_id = $1 AND parent_id IS NULL "
+        "AND state NOT IN ('closed', 'merged') ORDER BY id LIMIT 1",
+        p);
+    if (!parent.ok()) return parent.error();
+    if (*parent) facts.outage_parent_order_id = (*parent)->i64(0);
+    break;
+  }
+  return ok_status();
+}
+
+Result<std::string> next_number(Connection& conn, const workflow::BusinessCalendar& cal,
+                                TimePoint now) {
+  std::string day = workflow::format_date(cal.local_date(now));
+  day.erase(std::remove(day.begin(), day.end(), '-'), day.end());
+  Value p[] = {Value{day}};
+  auto row = conn.query_one(
+      "INSERT INTO work_order_counters (day, last_seq) VALUES ($1, 1) ON CONFLICT (day) "
+      "DO UPDATE SET last_seq = work_order_counters.last_seq + 1 RETURNING last_seq",
+      p);
+  if (!row.ok()) return row.error();
+  char seq[24];
+  std::snprintf(seq, sizeof seq, "%06lld", static_cast<long long>((*row)->i64(0)));
+  std::string number("GD");
+  number += day;
+  number += seq;
+  return number;
+}
+
+Result<std::int64_t> insert_order(Connection& conn, const NewWorkOrder& o, const Subject& s,
+                                  const workflow::NewOrderPlan& plan, const std::string& number,
+                                  const std::string& phone, TimePoint now) {
+  const workflow::OrderProgress& p = plan.progress;
+  Value v[] = {Value{number},
+               Value{o.type_code},
+               Value{o.subtype},
+               int_or_null(s.customer_id),
+               int_or_null(s.account_id),
+               Value{phone},
+               Value{s.region_code},
+               Value{s.area_class},
+               Value{o.description},
+               Value{o.channel},
+               text_or_null(o.call_id),
+               Value{o.fields_json},
+               state_value(p.state),
+               Value{p.department},
+               Value{p.responsible_region},
+               int_or_null(plan.parent_id),
+               int_or_null(plan.outage_id),
+               sql::opt_ms(p.step_started_at),
+               sql::opt_ms(p.step_window_start),
+               sql::opt_ms(p.step_due_at),
+               sql::opt_ms(p.due_at),
+               sql::opt_ms(workflow::next_check_at(p)),
+               int_or_null(o.created_by),
+               sql::ms(now)};
+  return conn.insert_returning_id(
+      "INSERT INTO work_orders (number, type_code, subtype, customer_id, account_id, phone, "
+      "region_code, area_class, description, channel, call_id, fields, state, department, "
+      "responsible_region, parent_id, outage_id, step_started_at, step_window_start, "
+      "step_due_at, due_at, next_check_at, created_by, created_at, updated_at) VALUES ($1, $2, "
+      "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
+      "$22, $23, $24, $24) RETURNING id",
+      v);
+}
+
+Result<WorkOrderDetail> load_detail(Connection& conn, std::int64_t id, const RegionScope& scope) {
+  auto order = load(conn, id);
+  if (!order.ok()) return order.error();
+  if (!*order || !scope.contains((*order)->region_code)) return order_not_found();
+  WorkOrderDetail d;
+  d.order = std::move(**order);
+  Value p[] = {Value{id}};
+  auto rows = conn.query(
+      "SELECT id, order_id, at, user_id, from_state, to_state, action, note "
+      "FROM work_order_transitions WHERE order_id = $1 ORDER BY id",
+      p);
+  if (!rows.ok()) return rows.error();
+  for (const Row& r : *rows) {
+    d.transitions.push_back(WorkOrderTransition{r.i64(0), r.i64(1), sql::time_at(r, 2),
+                                                r.opt_i64(3), r.opt_text(4), r.text(5),
+                                                r.text(6), r.text(7)});
+  }
+  auto files = conn.query(
+      "SELECT id, order_id, sha256, file_name, content_type, size_bytes, uploaded_by, "
+      "uploaded_at FROM work_order_attachments WHERE order_id = $1 ORDER BY id",
+      p);
+  if (!files.ok()) return files.error();
+  for (const Row& r : *files) {
+    d.attachments.push_back(WorkOrderAttachment{r.i64(0), r.i64(1), r.text(2), r.text(3),
+                                                r.text(4), r.i64(5), r.opt_i64(6),
+                                                sql::time_at(r, 7)});
+  }
+  auto merged = conn.query("SELECT number FROM work_orders WHERE parent_id = $1 ORDER BY id", p);
+  if (!merged.ok()) return merged.error();
+  for (const Row& r : *merged) d.merged_numbers.push_back(r.text(0));
+  return d;
+}
+
+// Closing a parent closes the duplicates merged into it, each with its own audit row.
+Status close_merged_children(Connection& conn, std::int64_t parent_id, const std::string& number,
+                             std::optional<std::int64_t> user, TimePoint now) {
+  Value p[] = {Value{parent_id}};
+  auto rows = conn.query("SELECT id FROM work_orders WHERE parent_id = $1 AND state = 'merged'", p);
+  if (!rows.ok()) return rows.error();
+  for (const Row& r : *rows) {
+    Value u[] = {sql::ms(now), Value{r.i64(0)}};
+    auto up = conn.exec(
+        "UPDATE work_orders SET state = 'closed', closed_at = $1, updated_at = $1, "
+        "next_check_at = NULL WHERE id = $2",
+        u);
+    if (!up.ok()) return up.error();
+    SY_TRY(append_transition(conn, r.i64(0), now, user, OrderState::kMerged, OrderState::kClosed,
+                             "close", "closed with " + number));
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Result<WorkOrder> WorkOrderRepository::create(const NewWorkOrder& o) {
+  SY_TRY(types_.install_shipped());
+  std::string phone;
+  if (!o.phone.empty()) {
+    auto n = normalize_phone(o.phone);
+    if (!n.ok()) {
+      Error e = n.error();
+      e.field = "phone";
+      return e;
+    }
+    phone = *n;
+  }
+  TimePoint now = clock_.now();
+  std::int64_t id = 0;
+  Status st = db_.write([&](Connection& conn) -> Status {
+    auto type = WorkOrderTypeRepository::load_enabled(conn, o.type_code);
+    if (!type.ok()) return type.error();
+    if (!*type)
+      return sql::not_found("work_order_type_not_found",
+                            "no work-order type '" + o.type_code + "'", "type");
+    auto subject = find_subject(conn, o);
+    if (!subject.ok()) return subject.error();
+    auto cal = WorkOrderTypeRepository::load_calendar(conn);
+    if (!cal.ok()) return cal.error();
+    workflow::NewOrderFacts facts;
+    facts.subtype = o.subtype;
+    facts.has_customer = subject->customer_id.has_value();
+    facts.account_no = o.account_no;
+    facts.account_arrears_fen = subject->arrears_fen;
+    facts.description = o.description;
+    facts.call_id = o.call_id.value_or("");
+    facts.region_code = subject->region_code;
+    facts.area_class = subject->area_class;
+    if ((*type)->merge_with_outage) SY_TRY(find_outage(conn, subject->region_code, now, facts));
+    auto plan = workflow::plan_new_order(**type, facts, *cal, now);
+    if (!plan.ok()) return plan.error();
+    auto number = next_number(conn, *cal, now);
+    if (!number.ok()) return number.error();
+    auto inserted = insert_order(conn, o, *subject, *plan, *number, phone, now);
+    if (!inserted.ok()) return inserted.error();
+    id = *inserted;
+    std::string note;
+    if (plan->parent_id) {
+      Value pp[] = {Value{*plan->parent_id}};
+      auto parent = conn.query_one("SELECT number FROM work_orders WHERE id = $1", pp);
+      if (!parent.ok()) return parent.error();
+      note = "merged into " + (*parent ? (*parent)->text(0) : std::string("?"));
+    }
+    return append_transition(conn, id, now, o.created_by, std::nullopt, plan->progress.state,
+                             "create", note);
+  });
+  if (!st.ok()) return st.error();
+  auto d = get(id, RegionScope::all());
+  if (!d.ok()) return d.error();
+  return std::move(d->order);
+}
+
+Result<WorkOrderDetail> WorkOrderRepository::get(std::int64_t id, const RegionScope& scope) {
+  return sql::read_result<WorkOrderDetail>(
+      db_, [&](Connection& conn) { return load_detail(conn, id, scope); });
+}
+
+Result<WorkOrder> WorkOrderRepository::get_by_number(const std::string& number,
+                                                     const RegionScope& scope) {
+  return sql::read_result<WorkOrder>(db_, [&](Connection& conn) -> Result<WorkOrder> {
+    static const std::string kSql =
+        std::string("SELECT ") + kColumns + kFrom + " WHERE w.number = $1";
+    Value p[] = {Value{number}};
+    auto row = conn.query_one(kSql, p);
+    if (!row.ok()) return row.error();
+    if (!*row) return order_not_found();
+    WorkOrder o = decode(**row);
+    if (!scope.contains(o.region_code)) return order_not_found();
+    return o;
+  });
+}
+
+Result<WorkOrderDetail> WorkOrderRepository::transition(std::int64_t id,
+                                                        const TransitionRequest& req) {
+  TimePoint now = clock_.now();
+  Status st = db_.write([&](Connection& conn) -> Status {
+    auto order = load(conn, id);
+    if (!order.ok()) return order.error();
+    if (!*order || !req.scope.contains((*order)->region_code)) return order_not_found();
+    WorkOrder& o = **order;
+    Value tp[] = {Value{o.type_code}};
+    auto def = conn.query_one("SELECT definition FROM work_order_types WHERE code = $1", tp);
+    if (!def.ok()) return def.error();
+    if (!*def) return sql::not_found("work_order_type_not_found", "the order's type is gone");
+    auto type = workflow::parse_order_type(nlohmann::json::parse((*def)->text(0), nullptr, false));
+    if (!type.ok()) return type.error();
+    auto cal = WorkOrderTypeRepository::load_calendar(conn);
+    if (!cal.ok()) return cal.error();
+    auto plan = workflow::apply_action(*type, o.progress, req.action, o.area_class, *cal, now);
+    if (!plan.ok()) return plan.error();
+    // 0 = nobody (a plain integer: g++ 12 misreads an optional here as maybe-uninitialised).
+    std::int64_t assignee = o.assignee_user_id.value_or(0);
+    if (req.action == Action::kAccept) assignee = req.actor_user_id.value_or(0);
+    if (req.action == Action::kReturn || plan->step_advanced || req.action == Action::kReopen)
+      assignee = 0;
+    if (req.action == Action::kDispatch) {
+      assignee = req.assignee_user_id.value_or(0);
+      if (assignee != 0) {
+        Value up[] = {Value{assignee}};
+        auto user = sql::exists(conn, "SELECT 1 FROM users WHERE id = $1", up);
+        if (!user.ok()) return user.error();
+        if (!*user) return sql::not_found("user_not_found", "no such user", "assignee_id");
+      }
+    }
+    SY_TRY(save_progress(conn, id, plan->progress,
+                         assignee ? std::optional<std::int64_t>(assignee) : std::nullopt, now));
+    SY_TRY(append_transition(conn, id, now, req.actor_user_id, plan->from, plan->to,
+                             workflow::to_string(req.action), req.note));
+    if (plan->to == OrderState::kClosed)
+      SY_TRY(close_merged_children(conn, id, o.number, req.actor_user_id, now));
+    return ok_status();
+  });
+  if (!st.ok()) return st.error();
+  return get(id, RegionScope::all());
+}
+
+Result<PageResult<WorkOrder>> WorkOrderRepository::search(const WorkOrderFilter& f,
+                                                          const PageRequest& page) {
+  SY_TRY(check_page(page));
+  sql::Filter q;
+  q.scope("w.region_code", f.scope);
+  if (!f.region_code.empty()) q.scope("w.region_code", RegionScope(f.region_code));
+  if (!f.number.empty()) q.where("w.number = " + q.param(Value{f.number}));
+  if (f.customer_id) q.where("w.customer_id = " + q.param(Value{*f.customer_id}));
+  if (!f.phone.empty()) {
+    auto n = normalize_phone(f.phone);
+    if (!n.ok()) {
+      Error e = n.error();
+      e.field = "phone";
+      return e;
+    }
+    std::string a = q.param(Value{*n});
+    q.where("w.phone = " + a +
+            " OR w.customer_id IN (SELECT customer_id FROM customer_phones WHERE phone = " + a +
+            ")");
+  }
+  if (!f.account_no.empty()) {
+    // The order names the account, or names no account but its owner.
+    std::string a = q.param(Value{f.account_no});
+    q.where("w.account_id IN (SELECT id FROM accounts WHERE account_no = " + a +
+            ") OR (w.account_id IS NULL AND w.customer_id IN (SELECT customer_id FROM accounts "
+            "WHERE account_no = " + a + "))");
+  }
+  if (!f.type_code.empty()) q.where("w.type_code = " + q.param(Value{f.type_code}));
+  if (!f.states.empty()) {
+    std::string in;
+    for (const auto& s : f.states) in += (in.empty() ? "" : ", ") + q.param(Value{s});
+    q.where("w.state IN (" + in + ")");
+  }
+  if (f.open) q.where(std::string(*f.open ? "" : "NOT ") + "(w.state NOT IN ('closed', 'merged'))");
+  if (f.assignee_user_id) q.where("w.assignee_user_id = " + q.param(Value{*f.assignee_user_id}));
+  if (!f.department.empty()) q.where("w.department = " + q.param(Value{f.department}));
+  if (f.from) q.where("w.created_at >= " + q.param(sql::ms(*f.from)));
+  if (f.to) q.where("w.created_at < " + q.param(sql::ms(*f.to)));
+  if (f.overdue) {
+    std::string now = q.param(sql::ms(clock_.now()));
+    std::string late = "(w.overdue = 1 OR (w.state NOT IN ('closed', 'merged', 'resolved', "
+                       "'return_visit') AND (w.step_due_at < " + now + " OR w.due_at < " + now +
+                       ")))";
+    q.where(*f.overdue ? late : "NOT " + late);
+  }
+  std::string order_by =
+      f.due_first ? "w.overdue DESC, COALESCE(w.step_due_at, w.due_at, 9223372036854775807), w.id"
+                  : "w.created_at DESC, w.id DESC";
+  return sql::read_result<PageResult<WorkOrder>>(db_, [&](Connection& conn) {
+    return sql::fetch_page<WorkOrder>(conn, std::string("SELECT ") + kColumns, kFrom, q,
+                                      order_by, page, [](const Row& r) { return decode(r); });
+  });
+}
+
+Result<std::vector<DeadlineNotice>> WorkOrderRepository::check_deadlines(TimePoint now, int limit) {
+  std::vector<DeadlineNotice> out;
+  Status st = db_.write([&](Connection& conn) -> Status {
+    out.clear();
+    static const std::string kSql = std::string("SELECT ") + kColumns + kFrom +
+                                    " WHERE w.next_check_at IS NOT NULL AND w.next_check_at <= $1"
+                                    " ORDER BY w.next_check_at LIMIT $2";
+    Value p[] = {sql::ms(now), Value{std::int64_t{limit}}};
+    auto rows = conn.query(kSql, p);
+    if (!rows.ok()) return rows.error();
+    for (const Row& row : *rows) {
+      WorkOrder o = decode(row);
+      workflow::DeadlineCheck check = workflow::check_deadlines(o.progress, now);
+      SY_TRY(save_progress(conn, o.id, check.progress, o.assignee_user_id, now));
+      for (const auto& e : check.events) {
+        if (e.kind != workflow::DeadlineEventKind::kWarning) continue;
+        std::string note = std::string(e.overall ? "overall" : "step") + " deadline " +
+                           format_rfc3339(e.due_at) + " is 80 % gone";
+        SY_TRY(append_transition(conn, o.id, now, std::nullopt, o.progress.state,
+                                 o.progress.state, "warn", note));
+      }
+      if (check.escalated) {
+        SY_TRY(append_transition(conn, o.id, now, std::nullopt, o.progress.state,
+                                 check.progress.state, "escalate",
+                                 "deadline missed; raised to " +
+                                     check.progress.responsible_region));
+      }
+      if (!check.events.empty()) {
+        out.push_back(DeadlineNotice{o.id, o.number, check.events, check.escalated,
+                                     check.progress.responsible_region, o.assignee_user_id});
+      }
+    }
+    return ok_status();
+  });
+  if (!st.ok()) return st.error();
+  return out;
+}
+
+Result<WorkOrderAttachment> WorkOrderRepository::add_attachment(const WorkOrderAttachment& a) {
+  WorkOrderAttachment out = a;
+  out.uploaded_at = clock_.now();
+  Status st = db_.write([&](Connection& conn) -> Status {
+    Value p[] = {Value{a.order_id},      Value{a.sha256},       Value{a.file_name},
+                 Value{a.content_type},  Value{a.size_bytes},   int_or_null(a.uploaded_by),
+                 sql::ms(out.uploaded_at)};
+    auto id = conn.insert_returning_id(
+        "INSERT INTO work_order_attachments (order_id, sha256, file_name, content_type, "
+        "size_bytes, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        p);
+    if (!id.ok()) return id.error();
+    out.id = *id;
+    return ok_status();
+  });
+  if (!st.ok()) return st.error();
+  return out;
+}
+
+Result<WorkOrderAttachment> WorkOrderRepository::get_attachment(std::int64_t order_id,
+                                                                std::int64_t attachment_id) {
+  return sql::read_result<WorkOrderAttachment>(
+      db_, [&](Connection& conn) -> Result<WorkOrderAttachment> {
+        Value p[] = {Value{attachment_id}, Value{order_id}};
+        auto row = conn.query_one(
+            "SELECT id, order_id, sha256, file_name, content_type, size_bytes, uploaded_by, "
+            "uploaded_at FROM work_order_attachments WHERE id = $1 AND order_id = $2",
+            p);
+        if (!row.ok()) return row.error();
+        if (!*row) return sql::not_found("attachment_not_found", "no such attachment");
+        const Row& r = **row;
+        return WorkOrderAttachment{r.i64(0), r.i64(1),    r.text(2),   r.text(3),
+                                   r.text(4), r.i64(5), r.opt_i64(6), sql::time_at(r, 7)};
+      });
+}
+
+namespace work_order_sql {
+
+Result<std::vector<WorkOrderSummary>> open_for_customer(Connection& conn,
+                                                        std::int64_t customer_id) {
+  static const std::string kSql =
+      "SELECT id, number, type_code, state, created_at FROM work_orders"
+      " WHERE customer_id = $1 AND state NOT IN ('closed', 'merged')"
+      " ORDER BY created_at DESC, id DESC LIMIT 10";
+  Value p[] = {Value{customer_id}};
+  auto rows = conn.query(kSql, p);
+  if (!rows.ok()) return rows.error();
+  std::vector<WorkOrderSummary> out;
+  for (const Row& r : *rows)
+    out.push_back(WorkOrderSummary{r.i64(0), r.text(1), r.text(2), r.text(3), sql::time_at(r, 4)});
+  return out;
+}
+
+}  // namespace work_order_sql
+
+}  // namespace sy::store

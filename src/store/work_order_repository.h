@@ -1,0 +1,65 @@
+// Work orders: create (numbered, the workflow rules applied inside the same durable write as
+// the order and its first audit row), transitions through the workflow engine, search with
+// region scoping, the deadline checker's sweep, and attachments' metadata.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "store/db.h"
+#include "store/records.h"
+#include "store/work_order_records.h"
+#include "store/work_order_type_repository.h"
+
+namespace sy::store {
+
+class WorkOrderRepository {
+ public:
+  WorkOrderRepository(Database& db, const Clock& clock, WorkOrderTypeRepository& types)
+      : db_(db), clock_(clock), types_(types) {}
+
+  // Acknowledged = durable (the writer commits before this returns). Errors:
+  // work_order_type_not_found (field "type"), customer_not_found (field "customer_id"),
+  // account_not_found / account_not_of_customer (field "account_no"), region_not_found /
+  // missing_field (field "region"), forbidden "region_out_of_scope", invalid_phone, and the
+  // workflow rules: missing_field, invalid_subtype, conflict arrears_outstanding.
+  Result<WorkOrder> create(const NewWorkOrder& order);
+
+  // not_found "work_order_not_found" (also when outside `scope`).
+  Result<WorkOrderDetail> get(std::int64_t id, const RegionScope& scope);
+  Result<WorkOrder> get_by_number(const std::string& number, const RegionScope& scope);
+
+  // Applies one action through the workflow engine and appends its audit row, atomically.
+  // Closing a parent closes the orders merged into it. Errors: work_order_not_found, the
+  // engine's conflicts (invalid_transition, return_visit_required, ...), user_not_found
+  // (field "assignee_id").
+  Result<WorkOrderDetail> transition(std::int64_t id, const TransitionRequest& request);
+
+  // Newest first (or the inbox order). Errors: invalid_page / invalid_page_size.
+  Result<PageResult<WorkOrder>> search(const WorkOrderFilter& filter, const PageRequest& page);
+
+  // The deadline checker: orders whose next check is due at `now` (at most `limit`), checked,
+  // warned and escalated in one write, with audit rows. Returns what happened.
+  Result<std::vector<DeadlineNotice>> check_deadlines(TimePoint now, int limit = 500);
+
+  // Attachment metadata (the file itself is stored by its hash by the caller).
+  Result<WorkOrderAttachment> add_attachment(const WorkOrderAttachment& a);
+  Result<WorkOrderAttachment> get_attachment(std::int64_t order_id, std::int64_t attachment_id);
+
+ private:
+  Database& db_;
+  const Clock& clock_;
+  WorkOrderTypeRepository& types_;
+};
+
+namespace work_order_sql {
+// Open orders about a customer, newest first (at most 10): for the screen pop, one indexed
+// range read on work_orders(customer_id, created_at).
+Result<std::vector<WorkOrderSummary>> open_for_customer(Connection& conn,
+                                                        std::int64_t customer_id);
+}  // namespace work_order_sql
+
+}  // namespace sy::store
