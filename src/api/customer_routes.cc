@@ -286,7 +286,8 @@ void add_customer_routes(http::Router& router, Context& ctx) {
              [&ctx](http::Request& req) { return search_customers(ctx, req); },
              route_doc("customers",
                        "Search customers (region, name, phone, account_no, has_arrears, vip_min, "
-                       "kind, vulnerable; paged)",
+                       "kind, vulnerable; paged). Counting stops at 10,000 matches: then total is "
+                       "10000 and total_exact is false",
                        Permission::kCustomerRead));
   router.post("/api/v1/customers",
               [&ctx](http::Request& req) { return create_customer(ctx, req); },

@@ -33,6 +33,7 @@ json page_to_json(const store::PageResult<T>& page) {
   for (const auto& item : page.items) items.push_back(to_json(item));
   return {{"items", std::move(items)},
           {"total", page.total},
+          {"total_exact", page.total_exact},
           {"page", page.page},
           {"page_size", page.page_size}};
 }

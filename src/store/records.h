@@ -34,6 +34,9 @@ template <class T>
 struct PageResult {
   std::vector<T> items;
   std::int64_t total = 0;  // rows matching the filter, over all pages
+  // False when counting stopped at the repository's count limit: `total` is then a lower bound
+  // ("more than 10,000"), as exact counts over millions of rows would cost seconds.
+  bool total_exact = true;
   int page = 1;
   int page_size = kDefaultPageSize;
 };

@@ -70,15 +70,26 @@ template <class T, class Decode>
 Result<PageResult<T>> fetch_page(Connection& conn, const std::string& select,
                                  const std::string& from, Filter filter,
                                  const std::string& order_by, const PageRequest& page,
-                                 Decode decode) {
+                                 Decode decode, std::int64_t count_limit = 0) {
   PageResult<T> out;
   out.page = page.page;
   out.page_size = page.page_size;
   std::string where = filter.where_sql();
-  auto total = count(conn, "SELECT COUNT(*)" + from + where, filter.params());
+  // With a count limit, counting stops after count_limit + 1 matches (total_exact = false).
+  auto total = count_limit > 0
+                   ? count(conn,
+                           "SELECT COUNT(*) FROM (SELECT 1" + from + where + " LIMIT " +
+                               std::to_string(count_limit + 1) + ") capped",
+                           filter.params())
+                   : count(conn, "SELECT COUNT(*)" + from + where, filter.params());
   if (!total.ok()) return total.error();
   out.total = *total;
-  if (out.total <= static_cast<std::int64_t>(page.page - 1) * page.page_size) return out;
+  if (count_limit > 0 && out.total > count_limit) {
+    out.total = count_limit;
+    out.total_exact = false;
+  }
+  if (out.total_exact && out.total <= static_cast<std::int64_t>(page.page - 1) * page.page_size)
+    return out;
   std::string limit = filter.limit_offset(page);
   auto rows = conn.query(select + from + where + " ORDER BY " + order_by + limit, filter.params());
   if (!rows.ok()) return rows.error();
