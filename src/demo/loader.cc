@@ -2,6 +2,7 @@
 // cores of a small machine both work. Secondary indexes are dropped for the insert and rebuilt
 // in one pass at the end, which is much faster than maintaining them row by row.
 #include "demo/loader.h"
+#include "demo/work_orders.h"
 
 #include <condition_variable>
 #include <deque>
@@ -116,8 +117,10 @@ Status prepare_statements(BulkLoader& bulk) {
 }
 
 // Children first, so foreign keys hold at every step.
-constexpr const char* kWipeOrder[] = {"contacts", "outage_areas", "outages",         "payments",
-                                      "bills",    "accounts",     "customer_phones", "customers"};
+constexpr const char* kWipeOrder[] = {
+    "work_order_attachments", "work_order_transitions", "work_orders", "work_order_counters",
+    "contacts",               "outage_areas",           "outages",     "payments",
+    "bills",                  "accounts",               "customer_phones", "customers"};
 
 Value text(const std::string& s) { return Value{s}; }
 Value num(std::int64_t v) { return Value{v}; }
@@ -389,6 +392,9 @@ Result<LoadResult> load_demo(const LoadOptions& options) {
   if (!streamed.ok()) return streamed.error();
   if (!indexed.ok()) return indexed.error();
   SY_TRY(load_outages(bulk.connection(), gen, result.counts));
+  auto orders = load_work_orders(bulk.connection(), options.demo);
+  if (!orders) return orders.error();
+  result.counts.work_orders = *orders;
   SY_TRY(advance_sequences(bulk.connection()));
   SY_TRY(bulk.finish());
   result.pins = gen.pins();

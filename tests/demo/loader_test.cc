@@ -52,6 +52,10 @@ void expect_counts_match(const std::string& url, const LoadCounts& c) {
   EXPECT_EQ(count(d, "SELECT COUNT(*) FROM payments"), c.payments);
   EXPECT_EQ(count(d, "SELECT COUNT(*) FROM outages"), c.outages);
   EXPECT_EQ(count(d, "SELECT COUNT(*) FROM contacts"), c.contacts);
+  EXPECT_EQ(count(d, "SELECT COUNT(*) FROM work_orders"), c.work_orders);
+  EXPECT_GT(c.work_orders, 0);
+  EXPECT_GE(count(d, "SELECT COUNT(*) FROM work_order_transitions"), c.work_orders);
+  EXPECT_GT(count(d, "SELECT COUNT(DISTINCT state) FROM work_orders"), 3);
   EXPECT_EQ(count(d, "SELECT COUNT(*) FROM accounts WHERE pin_hash <> ''"), 2);
   // Every customer sits in a service area; arrears equal the overdue bills in the database too.
   EXPECT_EQ(count(d,
