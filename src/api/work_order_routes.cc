@@ -7,6 +7,7 @@
 #include "api/session.h"
 #include "api/work_order_json.h"
 #include "auth/secrets.h"
+#include "events/hub.h"
 
 namespace sy::api {
 namespace {
@@ -172,6 +173,25 @@ http::Response get_order(Context& ctx, http::Request& req) {
            : http::Response::error(d.error());
 }
 
+// The assignee's desktop hears of an order dispatched to them (or urged) at once; supervisors
+// of the order's region see it too.
+void push_to_assignee(Context& ctx, const store::WorkOrderDetail& d, const store::TransitionRequest& t) {
+  const store::WorkOrder& o = d.order;
+  if (!o.assignee_user_id) return;
+  const char* type = nullptr;
+  if (t.action == workflow::Action::kUrge)
+    type = "work_order.urged";
+  else if (t.assignee_user_id || t.action == workflow::Action::kDispatch)
+    type = events::type::kWorkOrderAssigned;
+  if (!type) return;
+  ctx.events.publish(type,
+                     {{"work_order", work_order_json(o, ctx.clock.now())},
+                      {"by_user_id", t.actor_user_id ? nlohmann::json(*t.actor_user_id) : nlohmann::json()},
+                      {"note", t.note}},
+                     {events::Audience::user(*o.assignee_user_id),
+                      events::Audience::region(o.region_code)});
+}
+
 http::Response transition_order(Context& ctx, http::Request& req) {
   auto id = id_param(req, "id", "work_order_not_found");
   if (!id) return http::Response::error(id.error());
@@ -189,6 +209,7 @@ http::Response transition_order(Context& ctx, http::Request& req) {
   t.scope = scope_of(req);
   auto d = ctx.repos.work_orders.transition(*id, t);
   if (!d) return http::Response::error(d.error());
+  push_to_assignee(ctx, *d, t);
   return http::Response::json(200, work_order_detail_json(*d, ctx.clock.now()));
 }
 

@@ -318,3 +318,41 @@ TEST_F(EventsServer, ServerStopClosesStreamsGoingAway) {
 
 }  // namespace
 }  // namespace sy::test
+
+namespace sy::test {
+namespace {
+
+TEST_F(EventsServer, DispatchedWorkOrderIsPushedToItsAssignee) {
+  Desktop admin = sign_in("admin-1", auth::Role::kAdmin);
+  Desktop agent = sign_in("agent-a", auth::Role::kAgent);
+  Desktop crew = sign_in("crew-1", auth::Role::kBackoffice, "350102");
+  Desktop other = sign_in("crew-2", auth::Role::kBackoffice, "350102");
+  auto customer = admin.http.post("/api/v1/customers",
+                                  {{"name", "林小美"},
+                                   {"region_code", "350102-01"},
+                                   {"phones", {"13805910001"}},
+                                   {"accounts", {{{"account_no", "3501000001"}}}}});
+  ASSERT_EQ(customer.status, 201) << customer.body;
+  auto order = agent.http.post("/api/v1/work-orders", {{"type", "repair"},
+                                                       {"customer_id", customer.json()["id"]},
+                                                       {"description", "家里没电"},
+                                                       {"channel", "voice"}});
+  ASSERT_EQ(order.status, 201) << order.body;
+  auto wcrew = open(crew);
+  auto wother = open(other);
+  ASSERT_TRUE(wcrew->next_of_type("hello"));
+  ASSERT_TRUE(wother->next_of_type("hello"));
+  auto dispatched = agent.http.post(
+      "/api/v1/work-orders/" + std::to_string(order.json()["id"].get<std::int64_t>()) +
+          "/transitions",
+      {{"action", "dispatch"}, {"assignee_id", crew.user_id}, {"note", "请尽快到场"}});
+  ASSERT_EQ(dispatched.status, 200) << dispatched.body;
+  auto push = wcrew->next_of_type("work_order.assigned");
+  ASSERT_TRUE(push);
+  EXPECT_EQ((*push)["data"]["work_order"]["number"], order.json()["number"]);
+  EXPECT_EQ((*push)["data"]["note"], "请尽快到场");
+  EXPECT_FALSE(wother->next(milliseconds(200)));
+}
+
+}  // namespace
+}  // namespace sy::test
