@@ -347,7 +347,7 @@ Result<WorkOrder> WorkOrderRepository::create(const NewWorkOrder& o) {
   TimePoint now = clock_.now();
   std::int64_t id = 0;
   Status st = db_.write([&](Connection& conn) -> Status {
-    auto type = WorkOrderTypeRepository::load_enabled(conn, o.type_code);
+    auto type = WorkOrderTypeRepository::load(conn, o.type_code, /*enabled_only=*/true);
     if (!type.ok()) return type.error();
     if (!*type)
       return sql::not_found("work_order_type_not_found",
@@ -384,9 +384,10 @@ Result<WorkOrder> WorkOrderRepository::create(const NewWorkOrder& o) {
                              "create", note);
   });
   if (!st.ok()) return st.error();
-  auto d = get(id, RegionScope::all());
-  if (!d.ok()) return d.error();
-  return std::move(d->order);
+  // The order alone (one indexed read): its only transition is the creation just written.
+  return sql::read_result<WorkOrder>(db_, [&](Connection& conn) {
+    return sql::found_or(load(conn, id), order_not_found());
+  });
 }
 
 Result<WorkOrderDetail> WorkOrderRepository::get(std::int64_t id, const RegionScope& scope) {
@@ -417,15 +418,13 @@ Result<WorkOrderDetail> WorkOrderRepository::transition(std::int64_t id,
     if (!order.ok()) return order.error();
     if (!*order || !req.scope.contains((*order)->region_code)) return order_not_found();
     WorkOrder& o = **order;
-    Value tp[] = {Value{o.type_code}};
-    auto def = conn.query_one("SELECT definition FROM work_order_types WHERE code = $1", tp);
-    if (!def.ok()) return def.error();
-    if (!*def) return sql::not_found("work_order_type_not_found", "the order's type is gone");
-    auto type = workflow::parse_order_type(nlohmann::json::parse((*def)->text(0), nullptr, false));
+    // A disabled type still moves its existing orders along.
+    auto type = WorkOrderTypeRepository::load(conn, o.type_code, /*enabled_only=*/false);
     if (!type.ok()) return type.error();
+    if (!*type) return sql::not_found("work_order_type_not_found", "the order's type is gone");
     auto cal = WorkOrderTypeRepository::load_calendar(conn);
     if (!cal.ok()) return cal.error();
-    auto plan = workflow::apply_action(*type, o.progress, req.action, o.area_class, *cal, now);
+    auto plan = workflow::apply_action(**type, o.progress, req.action, o.area_class, *cal, now);
     if (!plan.ok()) return plan.error();
     // 0 = nobody (a plain integer: g++ 12 misreads an optional here as maybe-uninitialised).
     std::int64_t assignee = o.assignee_user_id.value_or(0);

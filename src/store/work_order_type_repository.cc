@@ -1,6 +1,9 @@
 // Work-order types and the business calendar (see work_order_type_repository.h).
 #include "store/work_order_type_repository.h"
 
+#include <map>
+#include <mutex>
+
 #include "store/sql_support.h"
 
 namespace sy::store {
@@ -170,16 +173,31 @@ Status WorkOrderTypeRepository::set_calendar(const std::vector<std::string>& hol
   });
 }
 
-Result<std::optional<OrderType>> WorkOrderTypeRepository::load_enabled(Connection& conn,
-                                                                        const std::string& code) {
+Result<std::optional<OrderType>> WorkOrderTypeRepository::load(Connection& conn,
+                                                                const std::string& code,
+                                                                bool enabled_only) {
   Value p[] = {Value{code}};
   auto row = conn.query_one(std::string("SELECT ") + kColumns +
-                                " FROM work_order_types WHERE code = $1 AND enabled = 1",
+                                " FROM work_order_types WHERE code = $1" +
+                                (enabled_only ? " AND enabled = 1" : ""),
                             p);
   if (!row.ok()) return row.error();
   if (!*row) return std::optional<OrderType>();
+  // Parsed definitions are kept by their text: every create needs its type, and parsing the
+  // JSON each time would cost the writer thread more than the insert itself.
+  static std::mutex mu;
+  static std::map<std::string, std::pair<std::string, OrderType>> parsed;
+  std::string text = (*row)->text(0);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = parsed.find(code);
+    if (it != parsed.end() && it->second.first == text)
+      return std::optional<OrderType>(it->second.second);
+  }
   auto t = decode(**row);
   if (!t.ok()) return t.error();
+  std::lock_guard<std::mutex> lock(mu);
+  parsed[code] = {std::move(text), t->type};
   return std::optional<OrderType>(std::move(t->type));
 }
 

@@ -47,9 +47,10 @@ class WorkOrderTypeRepository {
   Status set_calendar(const std::vector<std::string>& holidays,
                       const std::vector<std::string>& workdays);
 
-  // For callers inside a write: an enabled type by code (nullopt when none), and the calendar.
-  static Result<std::optional<workflow::OrderType>> load_enabled(Connection& conn,
-                                                                 const std::string& code);
+  // For callers inside a write: a type by code (nullopt when none, or when disabled and
+  // `enabled_only`), and the calendar.
+  static Result<std::optional<workflow::OrderType>> load(Connection& conn, const std::string& code,
+                                                         bool enabled_only);
   static Result<workflow::BusinessCalendar> load_calendar(Connection& conn);
 
  private:
