@@ -102,7 +102,8 @@ http::Response me(Context& ctx, http::Request& req) {
                  auth::Permission::kOutageRead, auth::Permission::kOutageWrite,
                  auth::Permission::kRegionRead, auth::Permission::kRegionWrite,
                  auth::Permission::kUserRead, auth::Permission::kUserWrite,
-                 auth::Permission::kAuditRead, auth::Permission::kEventsRead})
+                 auth::Permission::kAuditRead, auth::Permission::kEventsRead,
+                 auth::Permission::kKbRead, auth::Permission::kKbWrite})
     if (auth::allows(s.user.role, p)) permissions.push_back(auth::to_string(p));
   return http::Response::json(200, {{"user", to_json(s.user)},
                                     {"csrf_token", s.csrf_token},

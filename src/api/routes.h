@@ -22,6 +22,7 @@ void add_audit_routes(http::Router& router, Context& ctx);
 void add_event_routes(http::Router& router, Context& ctx);
 void add_work_order_routes(http::Router& router, Context& ctx);
 void add_work_order_type_routes(http::Router& router, Context& ctx);
+void add_kb_routes(http::Router& router, Context& ctx);
 
 // A route's documentation and guard in one line.
 inline http::RouteDoc route_doc(std::string tag, std::string summary, auth::Permission permission,

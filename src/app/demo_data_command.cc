@@ -22,7 +22,8 @@ constexpr const char* kUsage =
     "                            [--config F] [--data DIR] [--db URL]\n"
     "  --customers N  customers to create (default 100000)\n"
     "  --seed S       the same seed always builds the same province (default 1)\n"
-    "  --force        wipe existing customers, accounts, bills, payments, outages, contacts and work orders\n";
+    "  --force        wipe existing customers, accounts, bills, payments, outages, contacts, work\n"
+    "                 orders and the knowledge base\n";
 
 struct DemoArgs {
   std::int64_t customers = 100000;
@@ -89,12 +90,13 @@ void ensure_sqlite_folder(const std::string& url) {
 void print_summary(const demo::LoadCounts& c, double seconds) {
   std::printf(
       "Demo data loaded in %s: %s regions, %s customers (%s phones), %s accounts, %s bills, "
-      "%s payments, %s outages, %s contacts, %s work orders\n",
+      "%s payments, %s outages, %s contacts, %s work orders, %s knowledge-base articles\n",
       demo::format_duration(seconds).c_str(), demo::group_thousands(c.regions).c_str(),
       demo::group_thousands(c.customers).c_str(), demo::group_thousands(c.phones).c_str(),
       demo::group_thousands(c.accounts).c_str(), demo::group_thousands(c.bills).c_str(),
       demo::group_thousands(c.payments).c_str(), demo::group_thousands(c.outages).c_str(),
-      demo::group_thousands(c.contacts).c_str(), demo::group_thousands(c.work_orders).c_str());
+      demo::group_thousands(c.contacts).c_str(), demo::group_thousands(c.work_orders).c_str(),
+      demo::group_thousands(c.kb_articles).c_str());
 }
 
 void print_pins(const std::vector<demo::DemoPin>& pins) {

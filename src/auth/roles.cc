@@ -52,6 +52,10 @@ const Grant kGrants[] = {
     {Permission::kWorkOrderAct, "work_order.act",
      {Role::kAgent, Role::kSupervisor, Role::kBackoffice, Role::kField, Role::kAdmin}},
     {Permission::kWorkOrderTypeWrite, "work_order_type.write", {Role::kAdmin}},
+    {Permission::kKbRead, "kb.read",
+     {Role::kAgent, Role::kSupervisor, Role::kBackoffice, Role::kField, Role::kManager,
+      Role::kAdmin}},
+    {Permission::kKbWrite, "kb.write", {Role::kSupervisor, Role::kManager, Role::kAdmin}},
 };
 
 }  // namespace

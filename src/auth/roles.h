@@ -28,6 +28,8 @@ enum class Permission {
   kWorkOrderCreate,     // raise a work order (from a call, a counter visit, ...)
   kWorkOrderAct,        // dispatch, accept, start, resolve, return, visit, close, reopen, urge
   kWorkOrderTypeWrite,  // edit work-order types and the business calendar
+  kKbRead,   // search and read published knowledge-base articles
+  kKbWrite,  // write, review and publish articles and categories
 };
 
 std::string_view to_string(Role role);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "demo/kb_articles.h"
 #include "store/db.h"
 
 namespace sy::demo {
@@ -395,6 +396,10 @@ Result<LoadResult> load_demo(const LoadOptions& options) {
   auto orders = load_work_orders(bulk.connection(), options.demo);
   if (!orders) return orders.error();
   result.counts.work_orders = *orders;
+  auto kb = load_kb_demo(bulk.connection(), gen.province(),
+                         from_unix_ms(options.demo.now_ms), *needs_wipe);
+  if (!kb) return kb.error();
+  result.counts.kb_articles = *kb;
   SY_TRY(advance_sequences(bulk.connection()));
   SY_TRY(bulk.finish());
   result.pins = gen.pins();

@@ -23,6 +23,7 @@ struct LoadCounts {
   std::int64_t outages = 0;
   std::int64_t contacts = 0;
   std::int64_t work_orders = 0;
+  std::int64_t kb_articles = 0;
 };
 
 struct LoadResult {
@@ -33,8 +34,8 @@ struct LoadResult {
 struct LoadOptions {
   std::string db_url;
   DemoOptions demo;
-  // Wipe customers, accounts, bills, payments, outages, contacts and work orders first instead
-  // of refusing.
+  // Wipe customers, accounts, bills, payments, outages, contacts, work orders and the knowledge
+  // base first instead of refusing.
   bool force = false;
   // Called now and then from the loading thread with customers loaded so far.
   std::function<void(std::int64_t done, std::int64_t total)> progress;

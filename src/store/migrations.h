@@ -29,7 +29,8 @@ struct Migration {
 // The embedded migrations parsed and checked (numbered, no duplicates), in version order.
 Result<std::vector<Migration>> known_migrations();
 
-// The migration text for a dialect: ID_PK becomes the dialect's 64-bit auto-increment key.
+// The migration text for a dialect: ID_PK becomes the dialect's 64-bit auto-increment key, and
+// only the lines for this dialect of "-- @sqlite" / "-- @postgres" … "-- @end" blocks are kept.
 std::string translate_migration(std::string_view sql, Dialect dialect);
 
 // Applies what is missing on `conn`, each migration in its own transaction; returns how many

@@ -7,6 +7,7 @@
 #include "store/contact_repository.h"
 #include "store/customer_repository.h"
 #include "store/db.h"
+#include "store/kb_repository.h"
 #include "store/outage_repository.h"
 #include "store/region_repository.h"
 #include "store/screen_pop_repository.h"
@@ -29,7 +30,8 @@ struct Repositories {
         contacts(db),
         audit(db, clock),
         work_order_types(db, clock),
-        work_orders(db, clock, work_order_types) {}
+        work_orders(db, clock, work_order_types),
+        kb(db, clock) {}
 
   UserRepository users;
   SessionRepository sessions;
@@ -42,6 +44,7 @@ struct Repositories {
   AuditRepository audit;
   WorkOrderTypeRepository work_order_types;
   WorkOrderRepository work_orders;
+  KbRepository kb;
 };
 
 }  // namespace sy::store
