@@ -42,6 +42,9 @@ void register_api(http::Router& router, Context& ctx) {
   add_work_order_routes(router, ctx);
   add_work_order_type_routes(router, ctx);
   add_kb_routes(router, ctx);
+  add_routing_routes(router, ctx);
+  add_agent_routes(router, ctx);
+  add_call_routes(router, ctx);
   http::OpenApiInfo info;
   info.title = "Switchyard API";
   info.version = "0.1.0";

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/agent_presence.h"
 #include "auth/lockout.h"
 #include "core/clock.h"
 #include "events/hub.h"
@@ -25,6 +26,7 @@ struct ApiOptions {
   // Work-order attachments are stored here by content hash; "" disables uploads.
   std::string attachments_dir;
   std::size_t max_attachment_bytes = 10 << 20;
+  std::string sip_realm = "switchyard.local";  // digest realm of agent phones (sip.domain)
 };
 
 struct Context {
@@ -44,6 +46,8 @@ struct Context {
   // The queues a supervisor watches, when the ACD assigns them; unset (or nullopt for a user):
   // every queue. Called on an HTTP thread when a desktop connects.
   std::function<std::optional<std::vector<std::string>>(const store::User&)> supervised_queues;
+  // The ACD, when one runs (serve); without it presence changes are only recorded.
+  AgentPresencePort* presence = nullptr;
 };
 
 }  // namespace sy::api

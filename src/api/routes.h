@@ -23,6 +23,9 @@ void add_event_routes(http::Router& router, Context& ctx);
 void add_work_order_routes(http::Router& router, Context& ctx);
 void add_work_order_type_routes(http::Router& router, Context& ctx);
 void add_kb_routes(http::Router& router, Context& ctx);
+void add_routing_routes(http::Router& router, Context& ctx);
+void add_agent_routes(http::Router& router, Context& ctx);
+void add_call_routes(http::Router& router, Context& ctx);
 
 // A route's documentation and guard in one line.
 inline http::RouteDoc route_doc(std::string tag, std::string summary, auth::Permission permission,

@@ -110,6 +110,17 @@ void print_pins(const std::vector<demo::DemoPin>& pins) {
     std::printf("  … and %zu more (every 100,000th account) with a PIN\n", pins.size() - shown);
 }
 
+void print_floor(const demo::FloorResult& f) {
+  std::printf(
+      "\nDemo agents agent%s … agent%s (extensions %s … %s) and supervisors %s, %s:\n"
+      "  sign-in password %s   phone (SIP) password %s\n"
+      "  (%d skills, %d queues, %d agents, %d supervisors created now)\n",
+      f.first_extension.c_str(), f.last_extension.c_str(), f.first_extension.c_str(),
+      f.last_extension.c_str(), f.supervisor_usernames.at(0).c_str(),
+      f.supervisor_usernames.at(1).c_str(), f.password.c_str(), f.sip_password.c_str(), f.skills,
+      f.queues, f.agents, f.supervisors);
+}
+
 }  // namespace
 
 int demo_data_command(const std::vector<std::string>& args) {
@@ -136,6 +147,7 @@ int demo_data_command(const std::vector<std::string>& args) {
   options.demo.customers = demo_args.customers;
   options.demo.seed = demo_args.seed;
   options.demo.now_ms = to_unix_ms(SystemClock::instance().now());
+  options.sip_realm = config->sip.domain;
   auto start = std::chrono::steady_clock::now();
   auto last_print = start;
   auto elapsed = [&] {
@@ -164,6 +176,7 @@ int demo_data_command(const std::vector<std::string>& args) {
   }
   print_summary(result->counts, elapsed());
   print_pins(result->pins);
+  print_floor(result->floor);
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "api/api.h"
+#include "app/acd_service.h"
 #include "app/commands.h"
 #include "app/control_loop.h"
 #include "app/desktop_presence.h"
@@ -142,6 +143,7 @@ int serve_command(const std::vector<std::string>& args) {
   options.events.replay_max_age = std::chrono::seconds(config->events.replay_max_age_s);
   options.events.subscriber_queue = static_cast<std::size_t>(config->events.client_queue);
   options.attachments_dir = config->data_dir + "/attachments";
+  options.sip_realm = config->sip.domain;
   api::Context ctx(**db, SystemClock::instance(), options);
   if (Status st = ensure_first_admin(ctx.repos); !st) {
     std::fprintf(stderr, "switchyard serve: creating the first admin: %s\n",
@@ -163,6 +165,17 @@ int serve_command(const std::vector<std::string>& args) {
     auto swept = ctx.repos.work_orders.check_deadlines(ctx.clock.now());
     if (!swept) spdlog::warn("checking work-order deadlines: {}", swept.error().message);
   });
+  // The ACD on the control thread: presence changes from the API are posted to it.
+  AcdService acd(ctx.repos, ctx.clock, [&loop](std::function<void()> fn) { loop.post(std::move(fn)); },
+                 AcdOptions{});
+  if (Status st = acd.load(); !st) {
+    // A queue set-up the engine refuses must not keep the rest of the centre down.
+    spdlog::error("the call distributor is not running: {} (fix the queues and restart)",
+                  st.error().message);
+  } else {
+    ctx.presence = &acd;
+    loop.every(std::chrono::milliseconds(200), [&acd] { acd.tick(); });
+  }
   loop.start();
 
   metrics::Registry registry;

@@ -56,6 +56,16 @@ const Grant kGrants[] = {
      {Role::kAgent, Role::kSupervisor, Role::kBackoffice, Role::kField, Role::kManager,
       Role::kAdmin}},
     {Permission::kKbWrite, "kb.write", {Role::kSupervisor, Role::kManager, Role::kAdmin}},
+    {Permission::kRoutingRead, "routing.read",
+     {Role::kAgent, Role::kSupervisor, Role::kManager, Role::kAdmin}},
+    {Permission::kRoutingWrite, "routing.write", {Role::kAdmin}},
+    {Permission::kAgentRead, "agent.read", {Role::kSupervisor, Role::kManager, Role::kAdmin}},
+    {Permission::kAgentWrite, "agent.write", {Role::kAdmin}},
+    {Permission::kAgentSelf, "agent.self", {Role::kAgent, Role::kSupervisor}},
+    {Permission::kCallRead, "call.read",
+     {Role::kAgent, Role::kSupervisor, Role::kManager, Role::kAdmin}},
+    {Permission::kRecordingRead, "recording.read",
+     {Role::kAgent, Role::kSupervisor, Role::kManager, Role::kAdmin}},
 };
 
 }  // namespace

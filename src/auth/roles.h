@@ -30,6 +30,13 @@ enum class Permission {
   kWorkOrderTypeWrite,  // edit work-order types and the business calendar
   kKbRead,   // search and read published knowledge-base articles
   kKbWrite,  // write, review and publish articles and categories
+  kRoutingRead,    // skills and queues
+  kRoutingWrite,   // create / edit skills and queues
+  kAgentRead,      // the agent list and any agent's settings and state
+  kAgentWrite,     // make a user an agent: extension, phone password, skills
+  kAgentSelf,      // own agent settings and presence state (ready, break, ...)
+  kCallRead,       // call records (agents: only their own calls)
+  kRecordingRead,  // recordings (agents: only of their own calls)
 };
 
 std::string_view to_string(Role role);

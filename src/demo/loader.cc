@@ -403,6 +403,16 @@ Result<LoadResult> load_demo(const LoadOptions& options) {
   SY_TRY(advance_sequences(bulk.connection()));
   SY_TRY(bulk.finish());
   result.pins = gen.pins();
+  if (options.step) options.step("creating skills, queues, agents and supervisors");
+  auto db = store::Database::open(options.db_url);
+  if (!db) return db.error();
+  ManualClock at(from_unix_ms(options.demo.now_ms));
+  FloorOptions floor;
+  floor.seed = options.demo.seed;
+  floor.sip_realm = options.sip_realm;
+  auto loaded = load_floor(**db, at, gen.regions(), floor);
+  if (!loaded) return loaded.error();
+  result.floor = std::move(*loaded);
   return result;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "demo/floor.h"
 #include "demo/generator.h"
 
 namespace sy::demo {
@@ -29,11 +30,13 @@ struct LoadCounts {
 struct LoadResult {
   LoadCounts counts;
   std::vector<DemoPin> pins;  // accounts with a known IVR PIN
+  FloorResult floor;          // skills, queues, agents and supervisors
 };
 
 struct LoadOptions {
   std::string db_url;
   DemoOptions demo;
+  std::string sip_realm = "switchyard.local";  // digest realm of the demo agents' phones
   // Wipe customers, accounts, bills, payments, outages, contacts, work orders and the knowledge
   // base first instead of refusing.
   bool force = false;

@@ -3,15 +3,20 @@
 
 #include "core/clock.h"
 #include "store/account_repository.h"
+#include "store/agent_repository.h"
 #include "store/audit_repository.h"
+#include "store/call_repository.h"
 #include "store/contact_repository.h"
 #include "store/customer_repository.h"
 #include "store/db.h"
 #include "store/kb_repository.h"
 #include "store/outage_repository.h"
+#include "store/queue_repository.h"
+#include "store/recording_repository.h"
 #include "store/region_repository.h"
 #include "store/screen_pop_repository.h"
 #include "store/session_repository.h"
+#include "store/skill_repository.h"
 #include "store/user_repository.h"
 #include "store/work_order_repository.h"
 #include "store/work_order_type_repository.h"
@@ -31,7 +36,12 @@ struct Repositories {
         audit(db, clock),
         work_order_types(db, clock),
         work_orders(db, clock, work_order_types),
-        kb(db, clock) {}
+        kb(db, clock),
+        skills(db, clock),
+        queues(db, clock),
+        agents(db, clock),
+        calls(db),
+        recordings(db) {}
 
   UserRepository users;
   SessionRepository sessions;
@@ -45,6 +55,11 @@ struct Repositories {
   WorkOrderTypeRepository work_order_types;
   WorkOrderRepository work_orders;
   KbRepository kb;
+  SkillRepository skills;
+  QueueRepository queues;
+  AgentRepository agents;
+  CallRepository calls;
+  RecordingRepository recordings;
 };
 
 }  // namespace sy::store

@@ -1,4 +1,5 @@
 #include "auth/secrets.h"
+#include "auth/sip_digest.h"
 
 #include <gtest/gtest.h>
 
@@ -35,6 +36,11 @@ TEST(Tokens, AreUrlSafeAndUnique) {
   EXPECT_EQ(random_password().size(), 16u);
   EXPECT_EQ(sha256_hex("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(SipDigest, Ha1MatchesTheRfc2617Example) {
+  EXPECT_EQ(sip_ha1("Mufasa", "testrealm@host.com", "Circle Of Life"),
+            "939e7578ed9e3c518a452acee763bce9");
 }
 
 }  // namespace

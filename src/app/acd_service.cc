@@ -1,0 +1,399 @@
+// The ACD service (see acd_service.h).
+#include "app/acd_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <future>
+
+#include "api/queue_rules.h"
+
+namespace sy::app {
+namespace {
+
+Error acd_error(ErrorKind kind, std::string code, std::string message) {
+  return make_error(kind, std::move(code), std::move(message));
+}
+
+}  // namespace
+
+routing::AgentState to_engine(store::AgentPresence p) {
+  switch (p) {
+    case store::AgentPresence::kReady: return routing::AgentState::kReady;
+    case store::AgentPresence::kReserved: return routing::AgentState::kReserved;
+    case store::AgentPresence::kOnCall: return routing::AgentState::kOnCall;
+    case store::AgentPresence::kWrapUp: return routing::AgentState::kWrapUp;
+    case store::AgentPresence::kBreak: return routing::AgentState::kBreak;
+    case store::AgentPresence::kOffline: break;
+  }
+  return routing::AgentState::kOffline;
+}
+
+store::AgentPresence to_store(routing::AgentState s) {
+  switch (s) {
+    case routing::AgentState::kReady: return store::AgentPresence::kReady;
+    case routing::AgentState::kReserved: return store::AgentPresence::kReserved;
+    case routing::AgentState::kOnCall: return store::AgentPresence::kOnCall;
+    case routing::AgentState::kWrapUp: return store::AgentPresence::kWrapUp;
+    case routing::AgentState::kBreak: return store::AgentPresence::kBreak;
+    case routing::AgentState::kOffline: break;
+  }
+  return store::AgentPresence::kOffline;
+}
+
+AcdService::AcdService(store::Repositories& repos, const Clock& clock, Executor control,
+                       AcdOptions options)
+    : repos_(repos), clock_(clock), control_(std::move(control)), options_(std::move(options)) {}
+
+AcdService::~AcdService() = default;
+
+Status AcdService::load() {
+  auto skills = repos_.skills.all();
+  if (!skills) return skills.error();
+  auto queues = repos_.queues.all();
+  if (!queues) return queues.error();
+  auto agents = repos_.agents.all_enabled();
+  if (!agents) return agents.error();
+
+  routing::EngineConfig cfg;
+  for (const auto& s : *skills) cfg.skills.push_back(s.name);
+  auto skill_index = [&](const std::string& name) -> std::optional<routing::SkillId> {
+    for (std::size_t i = 0; i < cfg.skills.size(); ++i)
+      if (cfg.skills[i] == name) return static_cast<routing::SkillId>(i);
+    return std::nullopt;
+  };
+  for (const auto& q : *queues) {
+    routing::QueueConfig qc;
+    qc.name = q.name;
+    qc.strategy = routing::strategy_from_string(q.strategy).value_or(routing::Strategy::kLongestIdle);
+    qc.service_level_s = q.service_level_s;
+    for (const auto& l : q.skills)
+      if (auto id = skill_index(l.skill))
+        qc.skills.push_back({*id, static_cast<std::uint8_t>(l.level)});
+    auto rules = api::parse_queue_rules(nlohmann::json::parse(q.rules_json, nullptr, false));
+    if (!rules) {
+      Error e = rules.error();
+      e.message = "queue " + q.name + ": " + e.message;
+      return e;
+    }
+    qc.rules = std::move(*rules);
+    cfg.queues.push_back(std::move(qc));
+  }
+  cfg.reservation_timeout = options_.ring_timeout;
+  cfg.after_no_answer = routing::AgentState::kBreak;
+  cfg.no_answer_reason = options_.no_answer_reason;
+  cfg.region_caps = options_.region_caps;
+  auto engine = routing::Engine::create(std::move(cfg));
+  if (!engine) return engine.error();
+  engine_ = std::move(*engine);
+
+  for (const auto& a : *agents) {
+    SY_TRY(add_agent(a));
+    if (a.state != store::AgentPresence::kOffline) {
+      SY_TRY(repos_.agents.record_state({0, a.id, store::AgentPresence::kOffline, "server_restart",
+                                         "system", clock_.now()}));
+    }
+  }
+  spdlog::info("ACD: {} skills, {} queues, {} agents", skills->size(), queues->size(),
+               agents->size());
+  return {};
+}
+
+routing::AgentSpec AcdService::agent_spec(const store::Agent& a) const {
+  routing::AgentSpec spec;
+  spec.name = a.username;
+  for (const auto& l : a.skills)
+    if (auto id = engine_->skill_id(l.skill))
+      spec.skills.push_back({*id, static_cast<std::uint8_t>(std::clamp(l.level, 1, 10))});
+  spec.languages = a.languages;
+  spec.regions = a.regions;
+  spec.groups = a.groups;
+  spec.capacity[static_cast<int>(routing::Channel::kChat)] =
+      static_cast<std::uint8_t>(std::clamp(a.chat_capacity, 0, 20));
+  return spec;
+}
+
+Status AcdService::add_agent(const store::Agent& a) {
+  if (agents_.count(a.id)) return {};
+  auto id = engine_->add_agent(agent_spec(a));
+  if (!id) return id.error();
+  agents_[a.id] = AgentInfo{*id, a.extension};
+  if (store_ids_.size() <= *id) store_ids_.resize(*id + 1, 0);
+  store_ids_[*id] = a.id;
+  by_extension_[a.extension] = a.id;
+  return {};
+}
+
+std::int64_t AcdService::store_agent_id(routing::AgentId id) const {
+  return id < store_ids_.size() ? store_ids_[id] : 0;
+}
+
+std::optional<routing::AgentState> AcdService::agent_state(std::int64_t agent_id) const {
+  auto it = agents_.find(agent_id);
+  if (it == agents_.end()) return std::nullopt;
+  return engine_->agent_state(it->second.engine_id);
+}
+
+void AcdService::set_state(std::int64_t agent_id, store::AgentPresence state,
+                           const std::string& reason, const std::string& source,
+                           std::function<void(Status)> done) {
+  auto it = agents_.find(agent_id);
+  if (it == agents_.end()) {
+    done(acd_error(ErrorKind::kNotFound, "agent_not_found", "the ACD does not know this agent"));
+    return;
+  }
+  if (state == store::AgentPresence::kReady && options_.require_registered_phone &&
+      !registered_.count(it->second.extension)) {
+    done(acd_error(ErrorKind::kConflict, "phone_not_registered",
+                   "register your phone (extension " + it->second.extension +
+                       ") before going ready"));
+    return;
+  }
+  std::string kept_reason = state == store::AgentPresence::kBreak ? reason : std::string();
+  if (Status st = engine_->on_agent_state(it->second.engine_id, to_engine(state), clock_.now(),
+                                          kept_reason);
+      !st) {
+    done(st);
+    return;
+  }
+  repos_.agents.submit_state({0, agent_id, state, kept_reason, source, clock_.now()},
+                             std::move(done));
+  schedule_tick();
+}
+
+Status AcdService::change_state(std::int64_t agent_id, store::AgentPresence state,
+                                const std::string& reason, const std::string& source) {
+  // Read on this (HTTP) thread, so an agent created after start joins without the control
+  // thread waiting on the database.
+  auto agent = repos_.agents.get(agent_id);
+  if (!agent) return agent.error();
+  auto result = std::make_shared<std::promise<Status>>();
+  auto answer = result->get_future();
+  control_([this, agent = std::move(*agent), state, reason, source, result] {
+    auto reply = [result](Status st) { result->set_value(std::move(st)); };
+    if (Status st = add_agent(agent); !st) return reply(st);
+    set_state(agent.id, state, reason, source, reply);
+  });
+  if (answer.wait_for(std::chrono::seconds(5)) != std::future_status::ready)
+    return acd_error(ErrorKind::kUnavailable, "acd_unavailable",
+                     "the call distributor did not answer in time; try again");
+  return answer.get();
+}
+
+void AcdService::record_engine_state(routing::AgentId id, const std::string& source) {
+  std::int64_t agent = store_agent_id(id);
+  if (agent == 0) return;
+  store::AgentStateChange change{0, agent, to_store(engine_->agent_state(id)),
+                                 engine_->agent_break_reason(id), source, clock_.now()};
+  repos_.agents.submit_state(change, [agent](Status st) {
+    if (!st) spdlog::error("recording the state of agent {}: {}", agent, st.error().message);
+  });
+}
+
+void AcdService::agent_unreachable(const std::string& extension) {
+  registered_.erase(extension);
+  auto ext = by_extension_.find(extension);
+  if (ext == by_extension_.end()) return;
+  const AgentInfo& info = agents_.at(ext->second);
+  routing::AgentState now_state = engine_->agent_state(info.engine_id);
+  if (now_state == routing::AgentState::kOffline || now_state == routing::AgentState::kBreak) return;
+  if (Status st = engine_->on_agent_state(info.engine_id, routing::AgentState::kBreak, clock_.now(),
+                                          options_.unreachable_reason);
+      !st) {
+    spdlog::warn("ACD: extension {} unreachable: {}", extension, st.error().message);
+    return;
+  }
+  record_engine_state(info.engine_id, "system");
+}
+
+void AcdService::agent_reachable(const std::string& extension) { registered_.insert(extension); }
+
+Result<EnqueueResult> AcdService::enqueue(const QueuedCall& call) {
+  if (calls_.count(call.call_id))
+    return acd_error(ErrorKind::kConflict, "call_queued", "call " + call.call_id + " is queued");
+  auto queue = engine_->queue_id(call.queue);
+  if (!queue)
+    return acd_error(ErrorKind::kNotFound, "queue_not_found", "no queue " + call.queue);
+  routing::ContactSpec spec;
+  spec.queue = *queue;
+  for (const auto& l : call.skills) {
+    auto skill = engine_->skill_id(l.skill);
+    if (!skill) return acd_error(ErrorKind::kNotFound, "skill_not_found", "no skill " + l.skill);
+    spec.skills.push_back({*skill, static_cast<std::uint8_t>(std::clamp(l.level, 1, 10))});
+  }
+  spec.language = call.language;
+  spec.region = call.region;
+  spec.priority = std::clamp(call.priority, 0, 9);
+  spec.vip = call.vip;
+  spec.vulnerable = call.vulnerable;
+  spec.customer_id = call.customer_id;
+  TimePoint now = clock_.now();
+  auto arrived = engine_->on_arrival(spec, now);
+  if (!arrived) return arrived.error();
+  EnqueueResult out;
+  out.reason = engine_->explain(arrived->reason);
+  if (arrived->contact == routing::kNoContact) {
+    out.region_capped = arrived->region_capped;
+    return out;
+  }
+  calls_[call.call_id] = CallInfo{arrived->contact, routing::kNoAgent};
+  call_ids_[arrived->contact] = call.call_id;
+  // The engine places arrivals in their queue when it ticks: do it now for a true position
+  // (offers it makes are delivered on the control thread's next turn, not inside this call).
+  collect();
+  auto estimate = engine_->estimate_wait(arrived->contact, now);
+  if (estimate) {  // not waiting any more when offered at once: position 0
+    out.position = estimate->position;
+    out.estimated_wait_s = estimate->estimated_wait_s;
+  }
+  schedule_tick();
+  return out;
+}
+
+Result<routing::WaitEstimate> AcdService::wait_estimate(const std::string& call_id) const {
+  auto call = find_call(call_id);
+  if (!call) return call.error();
+  return engine_->estimate_wait((*call)->contact, clock_.now());
+}
+
+Result<const AcdService::CallInfo*> AcdService::find_call(const std::string& call_id) const {
+  auto it = calls_.find(call_id);
+  if (it == calls_.end())
+    return acd_error(ErrorKind::kNotFound, "call_not_queued", "the ACD has no call " + call_id);
+  return &it->second;
+}
+
+std::string AcdService::routing_reason(const std::string& call_id) const {
+  auto call = find_call(call_id);
+  if (!call) return "";
+  const auto& trail = engine_->decisions((*call)->contact);
+  for (auto it = trail.rbegin(); it != trail.rend(); ++it)
+    if (it->kind == routing::DecisionKind::kOffered) return engine_->explain(*it);
+  return trail.empty() ? "" : engine_->explain(trail.back());
+}
+
+void AcdService::forget(const std::string& call_id) {
+  auto it = calls_.find(call_id);
+  if (it == calls_.end()) return;
+  call_ids_.erase(it->second.contact);
+  calls_.erase(it);
+}
+
+Status AcdService::accept(const std::string& call_id) {
+  auto call = find_call(call_id);
+  if (!call) return call.error();
+  return engine_->on_offer_accepted((*call)->contact, clock_.now());
+}
+
+Status AcdService::refuse(const std::string& call_id) {
+  auto call = find_call(call_id);
+  if (!call) return call.error();
+  routing::AgentId agent = (*call)->offered_to;
+  SY_TRY(engine_->on_offer_refused((*call)->contact, clock_.now()));
+  if (agent != routing::kNoAgent) record_engine_state(agent, "system");
+  schedule_tick();
+  return {};
+}
+
+Status AcdService::ring_no_answer(const std::string& call_id) {
+  auto call = find_call(call_id);
+  if (!call) return call.error();
+  routing::AgentId agent = (*call)->offered_to;
+  SY_TRY(engine_->on_ring_no_answer((*call)->contact, clock_.now()));
+  if (agent != routing::kNoAgent) record_engine_state(agent, "system");
+  schedule_tick();
+  return {};
+}
+
+Status AcdService::callback_accepted(const std::string& call_id) {
+  auto call = find_call(call_id);
+  if (!call) return call.error();
+  return engine_->on_callback_accepted((*call)->contact, clock_.now());
+}
+
+Status AcdService::abandon(const std::string& call_id) {
+  auto call = find_call(call_id);
+  if (!call) return call.error();
+  Status st = engine_->on_abandon((*call)->contact, clock_.now());
+  forget(call_id);
+  schedule_tick();
+  return st;
+}
+
+Status AcdService::end(const std::string& call_id) {
+  auto call = find_call(call_id);
+  if (!call) return call.error();
+  Status st = engine_->on_contact_end((*call)->contact, clock_.now());
+  forget(call_id);
+  schedule_tick();
+  return st;
+}
+
+void AcdService::schedule_tick() {
+  if (tick_scheduled_) return;
+  tick_scheduled_ = true;
+  control_([this] {
+    tick_scheduled_ = false;
+    tick();
+  });
+}
+
+void AcdService::tick() {
+  collect();
+  std::vector<AcdOffer> offers;
+  offers.swap(pending_offers_);
+  std::vector<AcdNotice> notices;
+  notices.swap(pending_notices_);
+  if (!sink_) return;
+  for (const auto& o : offers) sink_->offer(o);
+  for (const auto& n : notices) sink_->notice(n);
+}
+
+void AcdService::collect() {
+  if (!engine_) return;
+  TimePoint now = clock_.now();
+  std::vector<routing::Offer> offers;
+  {
+    const auto& fresh = engine_->on_tick(now);
+    offers.assign(fresh.begin(), fresh.end());
+  }
+  for (const auto& o : offers) {
+    auto id = call_ids_.find(o.contact);
+    if (id == call_ids_.end()) continue;
+    calls_[id->second].offered_to = o.agent;
+    std::int64_t agent = store_agent_id(o.agent);
+    pending_offers_.push_back(AcdOffer{id->second, agent,
+                                       agents_.count(agent) ? agents_.at(agent).extension : "",
+                                       engine_->config().queues.at(o.queue).name, o.deadline,
+                                       engine_->explain(o.reason)});
+  }
+  for (const auto& n : engine_->take_notices()) {
+    auto id = call_ids_.find(n.contact);
+    std::string call_id = id == call_ids_.end() ? "" : id->second;
+    AcdNotice notice{AcdNotice::Kind::kCallbackOffered, call_id, "", n.centre};
+    switch (n.kind) {
+      case routing::Notice::Kind::kCallbackOffered:
+        break;
+      case routing::Notice::Kind::kVoicemail:
+        notice.kind = AcdNotice::Kind::kVoicemail;
+        break;
+      case routing::Notice::Kind::kOverflowCentre:
+        notice.kind = AcdNotice::Kind::kOverflowCentre;
+        break;
+      case routing::Notice::Kind::kReservationTimeout: {
+        notice.kind = AcdNotice::Kind::kOfferWithdrawn;
+        std::int64_t agent = store_agent_id(n.agent);
+        if (agents_.count(agent)) notice.extension = agents_.at(agent).extension;
+        record_engine_state(n.agent, "system");
+        if (!call_id.empty()) calls_[call_id].offered_to = routing::kNoAgent;
+        break;
+      }
+    }
+    if (notice.kind == AcdNotice::Kind::kVoicemail ||
+        notice.kind == AcdNotice::Kind::kOverflowCentre)
+      forget(call_id);
+    if (!call_id.empty()) pending_notices_.push_back(std::move(notice));
+  }
+}
+
+}  // namespace sy::app

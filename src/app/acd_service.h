@@ -1,0 +1,176 @@
+// The ACD service: owns the one routing::Engine of the server on the control thread. It loads
+// skills, queues and agents from the store at start, takes presence changes from the API
+// (posted to it, so the HTTP thread never touches the engine), queues calls for the IVR
+// (position and estimated wait for announcements), ticks the engine and hands its offers to an
+// OfferSink (the SIP side rings the agent's phone), and takes back accept / refuse / no answer
+// / phone unreachable. Every presence change, including the ones the ACD makes itself (no
+// answer, phone gone), is written to the agent's state history.
+//
+// Threading: every method except change_state runs on the control thread (the executor given at
+// construction). change_state is for any other thread and waits for the durable answer.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "api/agent_presence.h"
+#include "core/clock.h"
+#include "core/result.h"
+#include "routing/engine.h"
+#include "store/repositories.h"
+
+namespace sy::app {
+
+// An offer the telephony side must act on: ring `extension` for call `call_id`, then report
+// accept / refuse / ring_no_answer. After `deadline` without an answer the ACD takes the offer
+// back itself (AcdNotice::kOfferWithdrawn).
+struct AcdOffer {
+  std::string call_id;
+  std::int64_t agent_id = 0;
+  std::string extension;
+  std::string queue;
+  TimePoint deadline;
+  std::string reason;  // the routing decision, for the call record
+};
+
+struct AcdNotice {
+  enum class Kind {
+    kCallbackOffered,  // max wait reached: offer the caller a callback (place kept)
+    kVoicemail,        // max wait reached: send to voicemail; the call left the queue
+    kOverflowCentre,   // send to `centre`; the call left the queue
+    kOfferWithdrawn,   // ring time-out: stop ringing `extension`; the call is back in the queue
+  };
+  Kind kind;
+  std::string call_id;
+  std::string extension;
+  std::string centre;
+};
+
+// Implemented by the SIP side. Called on the control thread; must not block.
+class OfferSink {
+ public:
+  virtual ~OfferSink() = default;
+  virtual void offer(const AcdOffer& offer) = 0;
+  virtual void notice(const AcdNotice& notice) = 0;
+};
+
+// A call the IVR puts in a queue (queue node of the flow).
+struct QueuedCall {
+  std::string call_id;
+  std::string queue;                      // queue name
+  std::vector<store::NamedLevel> skills;  // empty = the queue's skills
+  std::string language;                   // "" = any
+  std::string region;                     // caller's region code
+  int priority = 0;                       // 0..9
+  bool vip = false;
+  bool vulnerable = false;
+  std::uint64_t customer_id = 0;
+};
+
+struct EnqueueResult {
+  bool region_capped = false;  // not queued: the caller's region is at its cap
+  int position = 0;            // 1 = next
+  double estimated_wait_s = 0;
+  std::string reason;
+};
+
+struct AcdOptions {
+  std::chrono::seconds ring_timeout{20};  // offer not answered → agent not ready, call re-queued
+  std::string no_answer_reason = "no_answer";
+  std::string unreachable_reason = "phone_unreachable";
+  // When set, an agent may go ready only while their phone is registered (agent_reachable).
+  bool require_registered_phone = false;
+  std::vector<std::pair<std::string, int>> region_caps;
+};
+
+class AcdService final : public api::AgentPresencePort {
+ public:
+  using Executor = std::function<void(std::function<void()>)>;
+
+  AcdService(store::Repositories& repos, const Clock& clock, Executor control, AcdOptions options);
+  ~AcdService() override;
+
+  // Builds the engine from the store (skills, queues, agents). Agents recorded in another state
+  // by an earlier run are set offline (source system, reason server_restart): after a restart
+  // nobody is offered a call before they say they are ready. Call before anything else.
+  Status load();
+  void set_offer_sink(OfferSink* sink) { sink_ = sink; }
+
+  // --- control thread ---------------------------------------------------------------------
+  Result<EnqueueResult> enqueue(const QueuedCall& call);
+  Result<routing::WaitEstimate> wait_estimate(const std::string& call_id) const;
+  Status accept(const std::string& call_id);
+  Status refuse(const std::string& call_id);
+  Status ring_no_answer(const std::string& call_id);
+  Status callback_accepted(const std::string& call_id);
+  Status abandon(const std::string& call_id);  // caller hung up while waiting or ringing
+  Status end(const std::string& call_id);      // conversation over
+  // The phone's registration expired or was removed: the agent is set not ready at once.
+  void agent_unreachable(const std::string& extension);
+  void agent_reachable(const std::string& extension);
+  // A presence change on the control thread; `done` once the history row is durable.
+  void set_state(std::int64_t agent_id, store::AgentPresence state, const std::string& reason,
+                 const std::string& source, std::function<void(Status)> done);
+  // Fires rules and time-outs, hands offers and notices to the sink. Also run when work arrives.
+  void tick();
+  // The routing explanation of the call's latest decision ("" when unknown).
+  std::string routing_reason(const std::string& call_id) const;
+  std::optional<routing::AgentState> agent_state(std::int64_t agent_id) const;
+  std::size_t waiting_count() const { return engine_->waiting_count(); }
+
+  // --- any thread -------------------------------------------------------------------------
+  // api::AgentPresencePort: posts set_state to the control thread and waits (up to 5 s).
+  Status change_state(std::int64_t agent_id, store::AgentPresence state, const std::string& reason,
+                      const std::string& source) override;
+
+ private:
+  struct AgentInfo {
+    routing::AgentId engine_id = routing::kNoAgent;
+    std::string extension;
+  };
+  struct CallInfo {
+    routing::ContactId contact = routing::kNoContact;
+    routing::AgentId offered_to = routing::kNoAgent;
+  };
+
+  Status add_agent(const store::Agent& agent);
+  routing::AgentSpec agent_spec(const store::Agent& agent) const;
+  Result<const CallInfo*> find_call(const std::string& call_id) const;
+  std::int64_t store_agent_id(routing::AgentId id) const;
+  // The engine moved an agent by itself (no answer, refusal): record it.
+  void record_engine_state(routing::AgentId id, const std::string& source);
+  void schedule_tick();
+  // Ticks the engine and keeps what it decided for the next delivery to the sink.
+  void collect();
+  void forget(const std::string& call_id);
+
+  store::Repositories& repos_;
+  const Clock& clock_;
+  Executor control_;
+  AcdOptions options_;
+  std::unique_ptr<routing::Engine> engine_;
+  OfferSink* sink_ = nullptr;
+  std::unordered_map<std::int64_t, AgentInfo> agents_;            // store agent id → engine
+  std::vector<std::int64_t> store_ids_;                           // engine id → store agent id
+  std::unordered_map<std::string, std::int64_t> by_extension_;    // extension → store agent id
+  std::unordered_set<std::string> registered_;                    // extensions with a live phone
+  std::unordered_map<std::string, CallInfo> calls_;               // call id → contact
+  std::unordered_map<routing::ContactId, std::string> call_ids_;  // contact → call id
+  bool tick_scheduled_ = false;
+  std::vector<AcdOffer> pending_offers_;
+  std::vector<AcdNotice> pending_notices_;
+};
+
+// Presence names between the store and the engine.
+routing::AgentState to_engine(store::AgentPresence p);
+store::AgentPresence to_store(routing::AgentState s);
+
+}  // namespace sy::app
