@@ -53,8 +53,8 @@ std::string first_sentence(const std::string& body) {
                                   : body.substr(0, end + 3);
 }
 
-// Regions, then `n` articles in one transaction per 10,000.
-bool load(const std::string& url, std::int64_t n) {
+// Regions, then `n` articles.
+bool load(std::int64_t n) {
   sy::demo::Province province;
   sy::store::RegionRepository regions(*g_db);
   std::vector<const sy::demo::RegionRow*> cities, counties;
@@ -70,42 +70,51 @@ bool load(const std::string& url, std::int64_t n) {
     if (r.level == "city") cities.push_back(&r);
     if (r.level == "county") counties.push_back(&r);
   }
-  auto bulk = sy::store::BulkLoader::open(url);
-  if (!bulk.ok()) return false;
-  auto& conn = (*bulk)->connection();
+  // Through the writer, 5,000 articles per transaction.
   auto t0 = std::chrono::steady_clock::now();
-  auto kb = sy::demo::load_kb_demo(conn, province, g_now, false);
-  if (!kb.ok()) {
-    std::fprintf(stderr, "demo kb: %s\n", kb.error().message.c_str());
-    return false;
-  }
-  auto cats = conn.query("SELECT id FROM kb_categories ORDER BY id");
-  if (!cats.ok()) return false;
+  std::int64_t first = 0;
+  std::vector<std::int64_t> cats;
   auto base = sy::demo::kb_demo_articles(province);
   std::int64_t m = static_cast<std::int64_t>(base.size());
-  for (std::int64_t i = *kb; i < n; ++i) {
-    const auto& a = base[static_cast<std::size_t>(i % m)];
-    const auto& other = base[static_cast<std::size_t>((i * 7 + 3) % m)];
-    const auto* city = cities[static_cast<std::size_t>(i / m) % cities.size()];
-    sy::store::NewKbArticle art;
-    art.title = a.title + "（" + city->name + "第" + std::to_string(i / m) + "版）";
-    art.body = a.body + "\n" + first_sentence(other.body);
-    art.tags = a.tags;
-    art.category_id = (*cats)[static_cast<std::size_t>(i) % cats->size()].i64(0);
-    if (i % 3 == 1) art.region_code = city->code;
-    if (i % 3 == 2) art.region_code = counties[static_cast<std::size_t>(i) % counties.size()]->code;
-    art.state = i % 10 == 0 ? sy::store::KbState::kDraft : sy::store::KbState::kPublished;
-    auto id = sy::store::kb_sql::insert_article(conn, art, g_now);
-    if (!id.ok()) {
-      std::fprintf(stderr, "article: %s\n", id.error().message.c_str());
+  auto st = g_db->write([&](sy::store::Connection& conn) -> sy::Status {
+    auto kb = sy::demo::load_kb_demo(conn, province, g_now, false);
+    if (!kb.ok()) return kb.error();
+    first = *kb;
+    auto rows = conn.query("SELECT id FROM kb_categories ORDER BY id");
+    if (!rows.ok()) return rows.error();
+    for (const auto& r : *rows) cats.push_back(r.i64(0));
+    return sy::ok_status();
+  });
+  if (!st.ok() || cats.empty()) {
+    std::fprintf(stderr, "demo kb: %s\n", st.ok() ? "no categories" : st.error().message.c_str());
+    return false;
+  }
+  for (std::int64_t from = first; from < n; from += 5000) {
+    st = g_db->write([&](sy::store::Connection& conn) -> sy::Status {
+      for (std::int64_t i = from; i < std::min(n, from + 5000); ++i) {
+        const auto& a = base[static_cast<std::size_t>(i % m)];
+        const auto& other = base[static_cast<std::size_t>((i * 7 + 3) % m)];
+        const auto* city = cities[static_cast<std::size_t>(i / m) % cities.size()];
+        sy::store::NewKbArticle art;
+        art.title = a.title + "（" + city->name + "第" + std::to_string(i / m) + "版）";
+        art.body = a.body + "\n" + first_sentence(other.body);
+        art.tags = a.tags;
+        art.category_id = cats[static_cast<std::size_t>(i) % cats.size()];
+        if (i % 3 == 1) art.region_code = city->code;
+        if (i % 3 == 2)
+          art.region_code = counties[static_cast<std::size_t>(i) % counties.size()]->code;
+        art.state = i % 10 == 0 ? sy::store::KbState::kDraft : sy::store::KbState::kPublished;
+        auto id = sy::store::kb_sql::insert_article(conn, art, g_now);
+        if (!id.ok()) return id.error();
+      }
+      return sy::ok_status();
+    });
+    if (!st.ok()) {
+      std::fprintf(stderr, "articles: %s\n", st.error().message.c_str());
       return false;
     }
-    if (i % 10000 == 0) {
-      if (!(*bulk)->checkpoint().ok()) return false;
-      std::fprintf(stderr, "  %lld articles\n", static_cast<long long>(i));
-    }
+    if (from % 20000 == 0) std::fprintf(stderr, "  %lld articles\n", static_cast<long long>(from));
   }
-  if (!(*bulk)->finish().ok()) return false;
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::fprintf(stderr, "loaded %lld articles in %.1f s\n", static_cast<long long>(n), s);
   return true;
@@ -185,7 +194,7 @@ int main(int argc, char** argv) {
   if (total() == 0 || fresh) {
     std::fprintf(stderr, "loading %lld articles into %s (once)...\n", static_cast<long long>(n),
                  g_db->display_url().c_str());
-    if (!load(url, n)) return 1;
+    if (!load(n)) return 1;
   }
   std::fprintf(stderr, "%lld articles in %s\n", static_cast<long long>(total()),
                g_db->display_url().c_str());
