@@ -109,7 +109,9 @@ Result<KbSearchResult> ranked(Connection& conn, const KbFilter& filter, const se
     f.where("s.tsv @@ to_tsquery('simple', " + match + ")");
     score = "ts_rank(s.tsv, to_tsquery('simple', " + match + "))";
   } else {
-    from = " FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid";
+    // CROSS JOIN keeps the FTS index as the outer loop; otherwise SQLite may walk the state
+    // index and probe FTS once per article (0.6 s at 100,000 articles instead of < 10 ms).
+    from = " FROM kb_fts CROSS JOIN kb_articles a ON a.id = kb_fts.rowid";
     f.where("kb_fts MATCH " + match);
     score = "-bm25(kb_fts, 10.0, 4.0, 1.0)";
   }
@@ -128,8 +130,13 @@ Result<KbSearchResult> ranked(Connection& conn, const KbFilter& filter, const se
   out.total_capped = *counted > kKbMaxCounted;
   if (*counted <= static_cast<std::int64_t>(page.page - 1) * page.page_size) return out;
   std::string limit = f.limit_offset(page);
+  // One character matches most titles of a large base: newest first lets the index stop after
+  // a page instead of ranking every match.
+  std::string order = q.single_char.empty() ? " ORDER BY score DESC, a.id"
+                      : pg                  ? " ORDER BY a.id DESC"
+                                            : " ORDER BY kb_fts.rowid DESC";
   auto rows = conn.query(std::string("SELECT ") + kb_rows::kArticleColumns + ", " + score +
-                             " AS score" + from + where + " ORDER BY score DESC, a.id" + limit,
+                             " AS score" + from + where + order + limit,
                          f.params());
   if (!rows) return rows.error();
   for (const Row& r : *rows) {
