@@ -12,26 +12,6 @@ namespace {
 
 using auth::Permission;
 
-std::optional<std::vector<store::NamedLevel>> read_skill_levels(http::JsonObjectReader& r) {
-  const nlohmann::json* v = r.raw("skills");
-  if (!v || v->is_null()) return std::nullopt;
-  if (!v->is_object() || v->size() > 50) {
-    r.fail("skills", "invalid_type", "'skills' must be an object {skill: level}");
-    return std::nullopt;
-  }
-  std::vector<store::NamedLevel> out;
-  for (const auto& [skill, level] : v->items()) {
-    if (!level.is_number_integer() || level.get<std::int64_t>() < 1 ||
-        level.get<std::int64_t>() > 10) {
-      r.fail("skills", "invalid_value",
-             std::string("skill levels are whole numbers 1..10 (").append(skill).append(")"));
-      return std::nullopt;
-    }
-    out.push_back({skill, level.get<int>()});
-  }
-  return out;
-}
-
 bool is_digits(const std::string& s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
 }
@@ -83,7 +63,7 @@ http::Response create_agent(Context& ctx, http::Request& req) {
   a.user_id = r.required_int("user_id", 1);
   a.extension = r.required_string("extension", 2, 16);
   std::string password = r.required_string("sip_password", 8, 64);
-  a.skills = read_skill_levels(r).value_or(std::vector<store::NamedLevel>{});
+  a.skills = read_levels(r, "skills").value_or(std::vector<store::NamedLevel>{});
   a.languages = r.optional_string_array("languages", 10, 8).value_or(std::vector<std::string>{"zh"});
   a.regions = r.optional_string_array("regions", 100, 32).value_or(std::vector<std::string>{});
   a.groups = r.optional_string_array("groups", 20, 32).value_or(std::vector<std::string>{});
@@ -122,7 +102,7 @@ http::Response update_agent(Context& ctx, http::Request& req) {
   store::AgentUpdate u;
   u.extension = r.optional_string("extension", 2, 16);
   auto password = r.optional_string("sip_password", 8, 64);
-  u.skills = read_skill_levels(r);
+  u.skills = read_levels(r, "skills");
   u.languages = r.optional_string_array("languages", 10, 8);
   u.regions = r.optional_string_array("regions", 100, 32);
   u.groups = r.optional_string_array("groups", 20, 32);

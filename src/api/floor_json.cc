@@ -102,4 +102,26 @@ nlohmann::json to_json(const store::Recording& r) {
           {"audio_url", "/api/v1/recordings/" + r.id + "/audio"}};
 }
 
+std::optional<std::vector<store::NamedLevel>> read_levels(http::JsonObjectReader& r,
+                                                          std::string_view name) {
+  const nlohmann::json* v = r.raw(name);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_object() || v->size() > 50) {
+    r.fail(name, "invalid_type",
+           std::string("'").append(name).append("' must be an object {skill: level}"));
+    return std::nullopt;
+  }
+  std::vector<store::NamedLevel> out;
+  for (const auto& [skill, level] : v->items()) {
+    if (!level.is_number_integer() || level.get<std::int64_t>() < 1 ||
+        level.get<std::int64_t>() > 10) {
+      r.fail(name, "invalid_value",
+             std::string("skill levels are whole numbers 1..10 (").append(skill).append(")"));
+      return std::nullopt;
+    }
+    out.push_back({skill, level.get<int>()});
+  }
+  return out;
+}
+
 }  // namespace sy::api

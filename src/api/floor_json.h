@@ -3,8 +3,11 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
 #include <vector>
 
+#include "http/json_input.h"
 #include "store/agent_records.h"
 
 namespace sy::api {
@@ -16,6 +19,10 @@ nlohmann::json to_json(const store::AgentStateChange& c);
 nlohmann::json to_json(const store::CallRecord& c);
 nlohmann::json to_json(const store::Recording& r);
 nlohmann::json levels_to_json(const std::vector<store::NamedLevel>& levels);
+// The inverse: {"repair": 3, "general": 1} under `name` → levels 1..10; nullopt when absent or
+// bad (a bad entry is recorded on the reader).
+std::optional<std::vector<store::NamedLevel>> read_levels(http::JsonObjectReader& r,
+                                                          std::string_view name);
 
 // A page of floor records (items, total, page, page_size), like page_to_json.
 template <class T>

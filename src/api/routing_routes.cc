@@ -10,29 +10,6 @@ namespace {
 
 using auth::Permission;
 
-// {"repair": 3, "general": 1} → levels; a bad entry is recorded on the reader.
-std::optional<std::vector<store::NamedLevel>> read_levels(http::JsonObjectReader& r,
-                                                          std::string_view name) {
-  const nlohmann::json* v = r.raw(name);
-  if (!v || v->is_null()) return std::nullopt;
-  if (!v->is_object() || v->size() > 50) {
-    r.fail(name, "invalid_type",
-           std::string("'").append(name).append("' must be an object {skill: level}"));
-    return std::nullopt;
-  }
-  std::vector<store::NamedLevel> out;
-  for (const auto& [skill, level] : v->items()) {
-    if (!level.is_number_integer() || level.get<std::int64_t>() < 1 ||
-        level.get<std::int64_t>() > 10) {
-      r.fail(name, "invalid_value",
-             std::string("skill levels are whole numbers 1..10 (").append(skill).append(")"));
-      return std::nullopt;
-    }
-    out.push_back({skill, level.get<int>()});
-  }
-  return out;
-}
-
 // The rules object, checked by the codec the ACD uses; stored as given.
 std::optional<std::string> read_rules(http::JsonObjectReader& r) {
   const nlohmann::json* v = r.raw("rules");

@@ -16,6 +16,8 @@ namespace {
 
 using testing::cat;
 using testing::StoreTest;
+using testing::acked_until_killed;
+using testing::KilledChild;
 
 // The child: several threads write rows and report each acknowledged id on the pipe, until
 // killed. Plain code only (no gtest) after fork.
@@ -47,28 +49,12 @@ class DurabilityTest : public StoreTest {};
 
 TEST_P(DurabilityTest, AcknowledgedWritesSurviveSigkill) {
   open_db();  // migrated, then closed before forking
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    close(fds[0]);
-    write_until_killed(url(), fds[1]);
-  }
-  close(fds[1]);
-  std::set<std::int64_t> acked;
-  while (acked.size() < 300) {
-    std::int64_t id = 0;
-    ssize_t n = read(fds[0], &id, sizeof id);
-    if (n != static_cast<ssize_t>(sizeof id)) break;
-    acked.insert(id);
-  }
-  kill(child, SIGKILL);
-  int status = 0;
-  waitpid(child, &status, 0);
-  close(fds[0]);
-  ASSERT_GE(acked.size(), 300u) << "the child stopped writing early (status " << status << ")";
-  EXPECT_TRUE(WIFSIGNALED(status));
+  std::string db_url = url();
+  KilledChild run = acked_until_killed([&](int ack_fd) { write_until_killed(db_url, ack_fd); }, 300);
+  ASSERT_GE(run.acked.size(), 300u) << "the child stopped writing early (status " << run.status
+                                    << ")";
+  EXPECT_TRUE(WIFSIGNALED(run.status));
+  const std::set<std::int64_t>& acked = run.acked;
 
   auto db = open_db(false);
   ASSERT_TRUE(db);

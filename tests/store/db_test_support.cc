@@ -1,6 +1,8 @@
 // Scratch databases for the store tests (see db_test_support.h).
 #include "db_test_support.h"
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -115,6 +117,35 @@ std::unique_ptr<Database> StoreTest::open_db(bool migrated, const DatabaseOption
     EXPECT_TRUE(applied.ok()) << (applied.ok() ? "" : applied.error().message);
   }
   return std::move(*db);
+}
+
+KilledChild acked_until_killed(const std::function<void(int ack_fd)>& child, std::size_t want) {
+  KilledChild out;
+  int fds[2];
+  if (pipe(fds) != 0) {
+    ADD_FAILURE() << "pipe failed";
+    return out;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    ADD_FAILURE() << "fork failed";
+    return out;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    child(fds[1]);
+    _exit(0);
+  }
+  close(fds[1]);
+  while (out.acked.size() < want) {
+    std::int64_t id = 0;
+    if (read(fds[0], &id, sizeof id) != static_cast<ssize_t>(sizeof id)) break;
+    out.acked.insert(id);
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &out.status, 0);
+  close(fds[0]);
+  return out;
 }
 
 }  // namespace sy::store::testing

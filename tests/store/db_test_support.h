@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "store/db.h"
@@ -63,6 +65,16 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
  private:
   std::unique_ptr<ScratchDatabase> scratch_;
 };
+
+// Crash harness: forks; the child runs `child(ack_fd)`, which writes each acknowledged id (an
+// int64) to ack_fd and never returns (plain code only after fork: no gtest). Once `want` ids
+// have arrived (or the child stops) the child is killed with SIGKILL. The caller then reopens
+// the database and checks every acknowledged id is there.
+struct KilledChild {
+  std::set<std::int64_t> acked;
+  int status = 0;  // from waitpid: WIFSIGNALED when the kill, not the child, ended it
+};
+KilledChild acked_until_killed(const std::function<void(int ack_fd)>& child, std::size_t want);
 
 }  // namespace sy::store::testing
 

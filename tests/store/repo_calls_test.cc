@@ -153,27 +153,12 @@ TEST_P(CallRepoTest, ListFiltersByNumberAgentQueueRegionAndTime) {
 TEST_P(CallRepoTest, AnEndedCallsRecordSurvivesKillOnceAcknowledged) {
   repos_.reset();
   db_.reset();  // the child opens its own
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    close(fds[0]);
-    finish_calls_until_killed(url(), fds[1]);
-  }
-  close(fds[1]);
-  std::set<std::int64_t> acked;
-  while (acked.size() < 200) {
-    std::int64_t id = 0;
-    if (read(fds[0], &id, sizeof id) != static_cast<ssize_t>(sizeof id)) break;
-    acked.insert(id);
-  }
-  kill(child, SIGKILL);
-  int status = 0;
-  waitpid(child, &status, 0);
-  close(fds[0]);
-  ASSERT_GE(acked.size(), 200u) << "the child stopped early (status " << status << ")";
-  EXPECT_TRUE(WIFSIGNALED(status));
+  std::string db_url = url();
+  KilledChild run =
+      acked_until_killed([&](int ack_fd) { finish_calls_until_killed(db_url, ack_fd); }, 200);
+  ASSERT_GE(run.acked.size(), 200u) << "the child stopped early (status " << run.status << ")";
+  EXPECT_TRUE(WIFSIGNALED(run.status));
+  const std::set<std::int64_t>& acked = run.acked;
 
   db_ = open_db(false);
   ASSERT_NE(db_, nullptr);
