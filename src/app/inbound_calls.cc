@@ -80,27 +80,23 @@ class PromptLibrary {
   std::unordered_map<std::string, media::SharedSamples> memory_;
 };
 
+// A call record id unique across restarts: arrival time in ms, then the SIP leg number.
+std::string make_record_id(TimePoint at, sip::CallId id) {
+  return "c" + std::to_string(to_unix_ms(at)) + "-" + std::to_string(id);
+}
+
+// "约3分钟" / "不到1分钟" for the waiting announcement.
+std::string spoken_wait(double seconds) {
+  if (seconds < 60) return "不到1分钟";
+  return "约" + std::to_string(static_cast<long>((seconds + 59) / 60)) + "分钟";
+}
+
 std::string variable(const ivr::Session& s, const std::string& name) {
   auto it = s.variables().find(name);
   return it == s.variables().end() ? std::string() : it->second;
 }
 
 }  // namespace
-
-void InMemoryCallLog::call_finished(const CallSummary& call) {
-  std::string path;
-  for (const auto& node : call.ivr_path) path += (path.empty() ? "" : ">") + node;
-  spdlog::info("call {} from {} to {} ended ({}), ivr path {}{}", call.id, call.caller,
-               call.called, call.end_reason, path, call.queue.empty() ? "" : ", queue " + call.queue);
-  std::lock_guard lock(mu_);
-  calls_.push_back(call);
-  if (calls_.size() > capacity_) calls_.erase(calls_.begin());
-}
-
-std::vector<CallSummary> InMemoryCallLog::recent() const {
-  std::lock_guard lock(mu_);
-  return calls_;
-}
 
 class InboundCalls::Impl {
  public:
@@ -120,6 +116,21 @@ class InboundCalls::Impl {
     std::uint64_t render_token = 0;  // renders for an older token are dropped
     std::string queue;
     std::string end_reason;
+    std::string record_id;
+    // Queueing (ACD).
+    bool queued = false;                  // waiting in the ACD (also while an agent rings)
+    TimePoint queued_at;
+    std::optional<int> wait_s;            // fixed once the call leaves the queue
+    std::string routing_reason;
+    bool region_capped = false;
+    bool callback_offered = false;
+    bool callback_accepted = false;
+    TimePoint next_announce;
+    // A system prompt (announcement, notice) and what to do once it has been heard.
+    std::uint64_t say_token = 0;
+    std::uint64_t say_seq = 0;
+    bool saying = false;
+    std::function<void(sip::CallId)> after_say;
   };
 
   static TimePoint now() { return SystemClock::instance().now(); }
@@ -147,6 +158,13 @@ class InboundCalls::Impl {
     call.session = std::make_unique<ivr::Session>(flow);
     call.started_at = now();
     call.answered_at = call.started_at;
+    call.record_id = make_record_id(call.started_at, in.id);
+    store::NewCall row;
+    row.id = call.record_id;
+    row.from_number = in.caller;
+    row.to_number = in.called;
+    row.started_at = call.started_at;
+    records_.call_started(row);
     calls_.emplace(in.id, std::move(call));
     ++owner_.active_;
     if (auto* s = sip()) s->answer(in.id, sip::LocalMedia{options_.media_ip, *port, 0, 0});
@@ -166,30 +184,55 @@ class InboundCalls::Impl {
     TimePoint t = now();
     if (call->session->state() != ivr::SessionState::kEnded)
       (void)call->session->call_ended(sip::end_reason_name(reason), t);
-    CallSummary summary;
-    summary.id = id;
-    summary.caller = call->in.caller;
-    summary.called = call->in.called;
-    summary.started_at = call->started_at;
-    summary.answered_at = call->answered_at;
-    summary.ended_at = t;
-    summary.end_reason =
-        call->end_reason.empty() ? sip::end_reason_name(reason) : call->end_reason;
-    summary.ivr_path = call->session->trace().path;
-    summary.digits = call->session->trace().digits;
-    summary.queue = call->queue;
+    leave_queue(*call, t, /*abandoned=*/true);
+    store::CallFinished f;
+    f.ended_at = t;
+    f.end_reason = call->end_reason.empty() ? sip::end_reason_name(reason) : call->end_reason;
+    f.ivr_path = call->session->trace().path;
+    for (const auto& d : call->session->trace().digits)
+      f.digits.push_back(store::CollectedDigits{d.node, d.digits});  // PINs masked by the IVR
+    if (!call->queue.empty()) f.queue = call->queue;
+    f.wait_s = call->wait_s;
+    if (!call->routing_reason.empty()) f.routing_reason = call->routing_reason;
+    std::string customer = variable(*call->session, "customer_id");
+    if (!customer.empty()) f.customer_id = std::atoll(customer.c_str());
+    std::string record_id = call->record_id;
     calls_.erase(id);
     --owner_.active_;
-    records_.call_finished(summary);
+    records_.call_finished(record_id, f);
+  }
+
+  // The call leaves the ACD (hang-up while waiting or ringing: abandoned).
+  void leave_queue(Call& call, TimePoint t, bool abandoned) {
+    if (!call.queued) return;
+    call.queued = false;
+    if (!call.wait_s)
+      call.wait_s = static_cast<int>(
+          std::chrono::duration_cast<std::chrono::seconds>(t - call.queued_at).count());
+    if (!acd() || call.callback_accepted) return;  // a kept place stays for the callback
+    Status st = abandoned ? acd()->abandon(call.record_id) : acd()->end(call.record_id);
+    if (!st) spdlog::debug("call {}: ACD: {}", call.record_id, st.error().message);
   }
 
   void digit(sip::CallId id, char key) {
-    if (Call* call = find(id); call && call->ivr_started)
-      apply(id, call->session->digit(key, now()));
+    Call* call = find(id);
+    if (!call || !call->ivr_started) return;
+    if (call->queued) {
+      if (key == '1' && call->callback_offered && !call->callback_accepted) accept_callback(id, *call);
+      return;
+    }
+    apply(id, call->session->digit(key, now()));
   }
 
   void playback_finished(sip::CallId id, std::uint64_t seq) {
     Call* call = find(id);
+    if (call && call->saying && seq == call->say_seq) {
+      call->saying = false;
+      auto then = std::move(call->after_say);
+      call->after_say = nullptr;
+      if (then) then(id);
+      return;
+    }
     if (!call || !call->awaiting_prompt || seq != call->play_seq) return;
     call->awaiting_prompt = false;
     apply(id, call->session->prompt_finished(now()));
@@ -262,14 +305,179 @@ class InboundCalls::Impl {
     call.queue = enqueue.spec.name;
     ++call.render_token;
     call.awaiting_prompt = false;
-    media_.play_waiting_tone(id, media::china_ringback_tone());
     auto reason = enqueue.attached.find("contact_reason");
     if (reason != enqueue.attached.end() && !reason->second.empty()) {
       std::string phone = variable(*call.session, "repair_contact");
       record_contact(id, call, reason->second, phone.empty() ? call.in.caller : phone,
                      "queued:" + enqueue.spec.name);
     }
+    if (!acd()) {  // no call distributor running: the caller waits with the tone
+      media_.play_waiting_tone(id, media::china_ringback_tone());
+      return;
+    }
+    QueuedCall q;
+    q.call_id = call.record_id;
+    q.queue = enqueue.spec.name;
+    for (const auto& [skill, level] : enqueue.spec.skills) q.skills.push_back({skill, level});
+    q.region = variable(*call.session, "region_code");
+    q.priority = enqueue.effective_priority;
+    q.vip = variable(*call.session, "vip") == "yes";
+    std::string customer = variable(*call.session, "customer_id");
+    if (!customer.empty()) q.customer_id = std::strtoull(customer.c_str(), nullptr, 10);
+    TimePoint t = now();
+    auto queued = acd()->enqueue(q);
+    if (!queued) {
+      spdlog::warn("call {}: queue {}: {}", call.record_id, q.queue, queued.error().message);
+      call.routing_reason = "queue_unavailable: " + queued.error().message;
+      apply(id, call.session->queue_outcome("closed", t));
+      return;
+    }
+    call.routing_reason = queued->reason;
+    if (queued->region_capped) {
+      call.region_capped = true;
+      call.routing_reason = "region_capped: " + queued->reason;
+      spdlog::info("call {}: region {} is at its cap for queue {}", call.record_id, q.region, q.queue);
+      say(id, call, "您所在地区当前人工服务排队人数已满，暂时无法为您排队。",
+          [this](sip::CallId cid) {
+            if (Call* c = find(cid)) apply(cid, c->session->queue_outcome("full", now()));
+          });
+      return;
+    }
+    call.queued = true;
+    call.queued_at = t;
+    call.next_announce = t + options_.announce_interval;
+    spdlog::info("call {}: queued in {} at position {}, about {:.0f} s", call.record_id, q.queue,
+                 queued->position, queued->estimated_wait_s);
+    if (queued->position > 0) announce(id, call, queued->position, queued->estimated_wait_s);
+    else media_.play_waiting_tone(id, media::china_ringback_tone());
   }
+
+  // Position and estimated wait, then the waiting tone again.
+  void announce(sip::CallId id, Call& call, int position, double wait_s) {
+    std::string text = position <= 1 ? "您是下一位，" : "您前面还有" + std::to_string(position - 1) + "位客户，";
+    text += "预计等待时间" + spoken_wait(wait_s) + "，请耐心等候。";
+    say(id, call, text, [this](sip::CallId cid) { back_to_waiting(cid); });
+  }
+  void back_to_waiting(sip::CallId id) {
+    Call* c = find(id);
+    if (c && c->queued) media_.play_waiting_tone(id, media::china_ringback_tone());
+  }
+
+  void offer_callback(sip::CallId id, Call& call) {
+    if (call.callback_offered || !call.queued) return;
+    call.callback_offered = true;
+    spdlog::info("call {}: callback offered after {} s", call.record_id,
+                 std::chrono::duration_cast<std::chrono::seconds>(now() - call.queued_at).count());
+    say(id, call, "当前等待时间较长。保留您的排队位置并由坐席稍后回电，请按1；继续等待请不要挂机。",
+        [this](sip::CallId cid) { back_to_waiting(cid); });
+  }
+
+  void accept_callback(sip::CallId id, Call& call) {
+    call.callback_accepted = true;
+    call.end_reason = "callback_accepted";
+    if (Status st = acd()->callback_accepted(call.record_id); !st)
+      spdlog::warn("call {}: callback: {}", call.record_id, st.error().message);
+    record_contact(id, call, "callback_request", call.in.caller, "callback_kept_place");
+    say(id, call, "已为您保留排队位置，坐席将尽快回电，再见。", [this](sip::CallId cid) {
+      if (auto* s = sip(); s && find(cid)) s->hangup(cid);
+    });
+  }
+
+  // Speaks `text` (TTS) outside the flow; `then` runs once it has been heard (or at once when
+  // nothing could be rendered).
+  void say(sip::CallId id, Call& call, const std::string& text,
+           std::function<void(sip::CallId)> then) {
+    std::uint64_t token = ++call.say_token;
+    call.saying = true;
+    call.say_seq = 0;
+    call.after_say = std::move(then);
+    prompt_worker_.post([this, id, token, text] {
+      std::vector<media::SharedSamples> audio;
+      auto samples = prompts_.get(ivr::SpokenPiece{ivr::PromptPiece::Kind::kTts, text});
+      if (samples) audio.push_back(*samples);
+      else spdlog::warn("call {}: prompt '{}': {}", id, text, samples.error().message);
+      loop_.post([this, id, token, audio = std::move(audio)]() mutable {
+        Call* c = find(id);
+        if (!c || c->say_token != token || !c->saying) return;
+        if (audio.empty()) {
+          c->saying = false;
+          auto then = std::move(c->after_say);
+          c->after_say = nullptr;
+          if (then) then(id);
+          return;
+        }
+        c->say_seq = media_.play(id, std::move(audio));
+      });
+    });
+  }
+
+  // Once a second: announcements and the callback offer for waiting callers.
+  void check_queue() {
+    if (!acd()) return;
+    TimePoint t = now();
+    std::vector<sip::CallId> ids;
+    for (auto& [id, call] : calls_)
+      if (call.queued && !call.saying && !call.callback_accepted) ids.push_back(id);
+    for (auto id : ids) {
+      Call* call = find(id);
+      if (!call) continue;
+      if (options_.callback_offer_after.count() > 0 && !call->callback_offered &&
+          t - call->queued_at >= options_.callback_offer_after) {
+        offer_callback(id, *call);
+        continue;
+      }
+      if (t < call->next_announce) continue;
+      call->next_announce = t + options_.announce_interval;
+      auto estimate = acd()->wait_estimate(call->record_id);
+      if (estimate && estimate->position > 0)
+        announce(id, *call, estimate->position, estimate->estimated_wait_s);
+    }
+  }
+
+  // ACD news for a waiting caller.
+  void acd_notice(const AcdNotice& n) {
+    sip::CallId id = by_record(n.call_id);
+    Call* call = find(id);
+    if (!call) return;
+    switch (n.kind) {
+      case AcdNotice::Kind::kCallbackOffered:
+        offer_callback(id, *call);
+        break;
+      case AcdNotice::Kind::kVoicemail:
+      case AcdNotice::Kind::kOverflowCentre:
+        call->queued = false;
+        call->wait_s = static_cast<int>(
+            std::chrono::duration_cast<std::chrono::seconds>(now() - call->queued_at).count());
+        apply(id, call->session->queue_outcome(
+                      n.kind == AcdNotice::Kind::kVoicemail ? "closed" : "timeout", now()));
+        break;
+      case AcdNotice::Kind::kOfferWithdrawn:
+        spdlog::info("call {}: extension {} did not answer; back in the queue", n.call_id, n.extension);
+        break;
+    }
+  }
+
+  void acd_offer(const AcdOffer& o) {
+    sip::CallId id = by_record(o.call_id);
+    if (!find(id)) {
+      spdlog::info("ACD offered call {} to extension {}, but the caller is gone", o.call_id, o.extension);
+      return;
+    }
+    // Delivery to the agent's phone comes with the registrar; until then the offer times out.
+    spdlog::warn("call {}: offered to extension {} ({}), but agent phones are not reachable yet",
+                 o.call_id, o.extension, o.reason);
+  }
+
+  sip::CallId by_record(const std::string& record_id) const {
+    auto dash = record_id.rfind('-');
+    if (dash == std::string::npos) return 0;
+    sip::CallId id = std::strtoull(record_id.c_str() + dash + 1, nullptr, 10);
+    auto it = calls_.find(id);
+    return it != calls_.end() && it->second.record_id == record_id ? id : 0;
+  }
+
+  AcdService* acd() const { return options_.acd; }
+
   void carry_out(sip::CallId id, Call& call, const ivr::TransferAction& transfer) {
     spdlog::warn("call {}: transfer to {} is not available; hanging up", id, transfer.target);
     call.end_reason = "transfer_unavailable";
@@ -299,7 +507,7 @@ class InboundCalls::Impl {
     contact.channel = "voice";
     contact.direction = "inbound";
     contact.phone = phone;
-    contact.call_id = "sip-" + std::to_string(id);
+    contact.call_id = call.record_id;
     contact.category = category;
     contact.disposition = disposition;
     contact.summary = category == "fault_repair" ? "IVR 故障报修，联系电话 " + phone
@@ -342,6 +550,7 @@ InboundCalls::~InboundCalls() { stop(); }
 void InboundCalls::start_timers() {
   loop_.every(std::chrono::milliseconds(50), [this] { impl_->check_deadlines(); });
   loop_.every(std::chrono::seconds(2), [this] { impl_->flows_.reload_changed(); });
+  loop_.every(std::chrono::seconds(1), [this] { impl_->check_queue(); });
 }
 
 void InboundCalls::stop() { impl_->stop(); }
@@ -361,6 +570,8 @@ void InboundCalls::on_call_ended(sip::CallId id, sip::CallEndReason reason) {
 void InboundCalls::on_digit(sip::CallId id, char digit) {
   loop_.post([this, id, digit] { impl_->digit(id, digit); });
 }
+void InboundCalls::offer(const AcdOffer& offer) { impl_->acd_offer(offer); }
+void InboundCalls::notice(const AcdNotice& notice) { impl_->acd_notice(notice); }
 void InboundCalls::on_playback_finished(sip::CallId id, std::uint64_t sequence) {
   loop_.post([this, id, sequence] { impl_->playback_finished(id, sequence); });
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -14,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "app/acd_service.h"
+#include "app/call_record_writer.h"
 #include "app/control_loop.h"
 #include "app/flow_registry.h"
 #include "app/ivr_lookups.h"
@@ -23,46 +26,16 @@
 
 namespace sy::app {
 
-// What is kept of a finished call. Calls are kept in memory behind this interface until the
-// call-record repository exists; then a sink writing it replaces the in-memory one.
-struct CallSummary {
-  sip::CallId id = 0;
-  std::string caller;
-  std::string called;
-  TimePoint started_at;
-  std::optional<TimePoint> answered_at;
-  TimePoint ended_at;
-  std::string end_reason;
-  std::vector<std::string> ivr_path;
-  std::vector<ivr::CollectedDigits> digits;  // PINs already masked by the IVR
-  std::string queue;
-};
-
-class CallRecordSink {
- public:
-  virtual ~CallRecordSink() = default;
-  virtual void call_finished(const CallSummary& call) = 0;
-};
-
-// Keeps the last `capacity` finished calls (newest last) and logs each one.
-class InMemoryCallLog final : public CallRecordSink {
- public:
-  explicit InMemoryCallLog(std::size_t capacity = 1000) : capacity_(capacity) {}
-  void call_finished(const CallSummary& call) override;
-  std::vector<CallSummary> recent() const;
-
- private:
-  std::size_t capacity_;
-  mutable std::mutex mu_;
-  std::vector<CallSummary> calls_;
-};
-
 struct InboundOptions {
   std::string media_ip = "127.0.0.1";  // c= of our answers
   std::string tts_dir = "var/tts";
+  // The call distributor for queue nodes; without it a queued caller only hears the waiting tone.
+  AcdService* acd = nullptr;
+  std::chrono::seconds announce_interval{30};  // position and estimated wait, spoken this often
+  std::chrono::seconds callback_offer_after{60};  // 0: the caller is not offered a callback
 };
 
-class InboundCalls final : public sip::CallHandler, public sip::MediaEvents {
+class InboundCalls final : public sip::CallHandler, public sip::MediaEvents, public OfferSink {
  public:
   InboundCalls(ControlLoop& loop, FlowRegistry& flows, sip::MediaHost& media,
                store::Repositories& repos, CallRecordSink& records, InboundOptions options);
@@ -86,6 +59,9 @@ class InboundCalls final : public sip::CallHandler, public sip::MediaEvents {
   // sip::MediaEvents (media thread).
   void on_digit(sip::CallId id, char digit) override;
   void on_playback_finished(sip::CallId id, std::uint64_t sequence) override;
+  // OfferSink (control loop): the ACD chose an agent for a queued caller, or has news for one.
+  void offer(const AcdOffer& offer) override;
+  void notice(const AcdNotice& notice) override;
 
  private:
   class Impl;

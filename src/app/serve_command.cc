@@ -166,14 +166,20 @@ int serve_command(const std::vector<std::string>& args) {
     if (!swept) spdlog::warn("checking work-order deadlines: {}", swept.error().message);
   });
   // The ACD on the control thread: presence changes from the API are posted to it.
+  AcdOptions acd_options;
+  acd_options.ring_timeout = std::chrono::seconds(config->acd.ring_timeout_s);
+  acd_options.require_registered_phone = config->acd.require_registered_phone;
+  acd_options.region_caps = config->acd.region_caps;
   AcdService acd(ctx.repos, ctx.clock, [&loop](std::function<void()> fn) { loop.post(std::move(fn)); },
-                 AcdOptions{});
+                 acd_options);
+  bool acd_running = false;
   if (Status st = acd.load(); !st) {
     // A queue set-up the engine refuses must not keep the rest of the centre down.
     spdlog::error("the call distributor is not running: {} (fix the queues and restart)",
                   st.error().message);
   } else {
     ctx.presence = &acd;
+    acd_running = true;
     loop.every(std::chrono::milliseconds(200), [&acd] { acd.tick(); });
   }
   loop.start();
@@ -207,7 +213,7 @@ int serve_command(const std::vector<std::string>& args) {
     return 1;
   }
   // Without telephony (SIP port taken, flow file broken) the desktop and API still serve.
-  auto telephony = Telephony::start(*config, ctx.repos, loop);
+  auto telephony = Telephony::start(*config, ctx.repos, loop, acd_running ? &acd : nullptr);
   if (!telephony)
     spdlog::error("telephony not started: {}", telephony.error().message);
   std::printf("Switchyard %s is serving %s\n  open http://%s:%u/ and sign in (API: /api/v1, "

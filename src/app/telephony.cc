@@ -13,11 +13,14 @@ namespace {
 class RunningTelephony final : public Telephony {
  public:
   RunningTelephony(const config::Config& config, store::Repositories& repos, ControlLoop& loop,
-                   std::unique_ptr<FlowRegistry> flows)
+                   std::unique_ptr<FlowRegistry> flows, AcdService* acd)
       : flows_(std::move(flows)),
         media_ip_(config.sip.listen.host == "0.0.0.0" ? "127.0.0.1" : config.sip.listen.host),
+        records_(repos),
         calls_(loop, *flows_, media_, repos, records_,
-               InboundOptions{media_ip_, config.data_dir + "/tts"}),
+               InboundOptions{media_ip_, config.data_dir + "/tts", acd,
+                              std::chrono::seconds(config.acd.announce_interval_s),
+                              std::chrono::seconds(config.acd.callback_offer_after_s)}),
         media_(media_ip_,
                media::PortRange{static_cast<uint16_t>(config.rtp.port_min),
                                 static_cast<uint16_t>(config.rtp.port_max)},
@@ -44,6 +47,8 @@ class RunningTelephony final : public Telephony {
     return {};
   }
 
+  InboundCalls& calls() { return calls_; }
+
   void stop() override {
     if (stopped_) return;
     stopped_ = true;
@@ -58,12 +63,15 @@ class RunningTelephony final : public Telephony {
                  media.ticks, media.late_ticks, media.packets_in, media.packets_out);
     media_.stop();
     calls_.stop();
+    records_.flush();  // every ended call's record durable before the database closes
+    spdlog::info("call records: {} finished calls written, {} writes failed",
+                 records_.finished_durable(), records_.failed());
   }
 
  private:
   std::unique_ptr<FlowRegistry> flows_;
   std::string media_ip_;
-  InMemoryCallLog records_;
+  CallRecordWriter records_;
   InboundCalls calls_;  // refers to media_ only through calls made after construction
   sip::MediaHost media_;
   std::unique_ptr<sip::SipAdapter> sip_;
@@ -73,11 +81,16 @@ class RunningTelephony final : public Telephony {
 }  // namespace
 
 Result<std::unique_ptr<Telephony>> Telephony::start(const config::Config& config,
-                                                    store::Repositories& repos, ControlLoop& loop) {
+                                                    store::Repositories& repos, ControlLoop& loop,
+                                                    AcdService* acd) {
   auto flows = FlowRegistry::load(config.sip.services);
   if (!flows) return flows.error();
-  auto telephony = std::make_unique<RunningTelephony>(config, repos, loop, std::move(*flows));
+  auto telephony = std::make_unique<RunningTelephony>(config, repos, loop, std::move(*flows), acd);
   SY_TRY(telephony->start(config));
+  if (acd) {
+    InboundCalls* calls = &telephony->calls();
+    loop.post([acd, calls] { acd->set_offer_sink(calls); });
+  }
   return std::unique_ptr<Telephony>(std::move(telephony));
 }
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "app/acd_service.h"
 #include "app/control_loop.h"
 #include "config/config.h"
 #include "core/result.h"
@@ -13,8 +14,11 @@ namespace sy::app {
 
 class Telephony {
  public:
+  // `acd` (may be null: queued callers then only wait) takes the IVR's queued calls and offers
+  // them back for delivery to agent phones.
   static Result<std::unique_ptr<Telephony>> start(const config::Config& config,
-                                                  store::Repositories& repos, ControlLoop& loop);
+                                                  store::Repositories& repos, ControlLoop& loop,
+                                                  AcdService* acd);
   virtual ~Telephony() = default;
   // Stops SIP (BYE to live calls), media and the workers; call before the control loop stops.
   virtual void stop() = 0;

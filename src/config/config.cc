@@ -97,6 +97,30 @@ Status apply_trunks(Config& c, const std::string& v, const std::string& key) {
   return {};
 }
 
+Status apply_bool(bool& out, const std::string& v, const std::string& key) {
+  if (v == "true" || v == "yes" || v == "on" || v == "1") out = true;
+  else if (v == "false" || v == "no" || v == "off" || v == "0") out = false;
+  else return config_error("'" + key + "' must be true or false, got '" + v + "'", key);
+  return {};
+}
+
+Status apply_region_caps(Config& c, const std::string& v, const std::string& key) {
+  std::vector<std::pair<std::string, int>> caps;
+  for (const auto& item : split_list(v)) {
+    auto eq = item.find('=');
+    std::string region = item.substr(0, eq);
+    std::string n = eq == std::string::npos ? "" : item.substr(eq + 1);
+    bool ok = !region.empty() && !n.empty() && n.size() < 7 &&
+              std::all_of(n.begin(), n.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) != 0; });
+    if (!ok) return config_error("'" + key + "' entries are REGION=MAX_WAITING, got '" + item + "'", key);
+    for (const auto& [r, _] : caps)
+      if (r == region) return config_error("'" + key + "': region " + region + " capped twice", key);
+    caps.emplace_back(region, std::stoi(n));
+  }
+  c.acd.region_caps = caps;
+  return {};
+}
+
 Status apply_services(Config& c, const std::string& v, const std::string& key) {
   std::map<std::string, std::string> services;
   for (const auto& item : split_list(v)) {
@@ -177,6 +201,19 @@ const std::vector<Key>& keys() {
       int_key("events.client_queue", &Config::events, &Config::Events::client_queue, 16, 1000000),
       int_key("events.websocket_idle_timeout_s", &Config::events,
               &Config::Events::websocket_idle_timeout_s, 2, 3600),
+      int_key("acd.ring_timeout_s", &Config::acd, &Config::Acd::ring_timeout_s, 3, 600),
+      {"acd.require_registered_phone",
+       [](Config& c, const std::string& v, const std::string& key) -> Status {
+         return apply_bool(c.acd.require_registered_phone, v, key);
+       }},
+      {"acd.region_caps", apply_region_caps},
+      int_key("acd.announce_interval_s", &Config::acd, &Config::Acd::announce_interval_s, 5, 3600),
+      int_key("acd.callback_offer_after_s", &Config::acd, &Config::Acd::callback_offer_after_s, 0,
+              86400),
+      {"recording.enabled",
+       [](Config& c, const std::string& v, const std::string& key) -> Status {
+         return apply_bool(c.recording.enabled, v, key);
+       }},
       {"log.level",
        [](Config& c, const std::string& v, const std::string& key) -> Status {
          static const char* levels[] = {"trace", "debug", "info", "warn", "error", "off"};

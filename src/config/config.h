@@ -67,6 +67,20 @@ struct Config {
     int websocket_idle_timeout_s = 30;  // ping after half of it; drop a peer silent for all of it
   } events;
 
+  // Queueing and delivery to agent phones (the ACD).
+  struct Acd {
+    int ring_timeout_s = 20;            // an agent's phone rings this long, then the call re-queues
+    bool require_registered_phone = false;  // true: ready only while the agent's phone is registered
+    // Region code -> most callers of that region waiting at once ("350100=20, 350200=10").
+    std::vector<std::pair<std::string, int>> region_caps;
+    int announce_interval_s = 30;       // position and estimated wait spoken this often
+    int callback_offer_after_s = 60;    // past this wait, "press 1 to be called back" (0: never)
+  } acd;
+
+  struct Recording {
+    bool enabled = true;  // record calls that reach an agent (stereo WAV, MP3 after hang-up)
+  } recording;
+
   std::string log_level = "info";
 };
 

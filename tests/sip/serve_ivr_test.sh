@@ -47,6 +47,12 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 grep -q "SIP on 127.0.0.1:$SIP_PORT" "$TMP/serve.log" || fail "serve did not start SIP"
+HTTP=$(grep -o "open http://[0-9.:]*" "$TMP/serve.log" | head -1 | sed 's|open ||')
+ADMIN_PW=$(grep -o "密码 [^ ]*" "$TMP/serve.log" | head -1 | cut -d' ' -f2)
+curl -sf -c "$TMP/cookies" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PW\"}" "$HTTP/api/v1/auth/login" >/dev/null \
+  || fail "admin sign-in"
+calls_api() { curl -sf -b "$TMP/cookies" "$HTTP/api/v1/calls$1"; }
 
 sipp_call() {  # scenario, extra args...
   local scen=$1; shift
@@ -103,7 +109,29 @@ PY
 done
 [ "$FOUND" -ge 1 ] || fail "no fault-repair contact row for $CALLER"
 grep -q "ivr path welcome>" "$TMP/serve.log" || fail "no call summary with the IVR path"
-grep "ivr path" "$TMP/serve.log" | grep -q "repair_queue" || fail "the IVR path does not reach repair_queue"
+# The call record, as an operator reads it (GET /api/v1/calls): ended by the caller, the IVR
+# path through the repair menu into the repair queue, the queue and the wait.
+RECORD_OK=0
+for _ in $(seq 1 50); do
+  calls_api "?from=$CALLER" >"$TMP/calls.json" 2>/dev/null || true
+  if python3 - "$TMP/calls.json" "$CALLER" >"$TMP/record.txt" 2>&1 <<'PY'
+import json, sys
+items = json.load(open(sys.argv[1]))["items"]
+assert len(items) == 1, f"{len(items)} records"
+c = items[0]
+print(json.dumps(c, ensure_ascii=False))
+assert c["ended_at"] and c["end_reason"] == "caller_hangup", c["end_reason"]
+path = c["ivr_path"]
+assert path[0] == "welcome" and path[-1] == "repair_queue", path
+assert "repair" in path and "repair_use_caller" in path, path
+assert c["queue"] == "repair" and c["wait_s"] is not None, (c["queue"], c["wait_s"])
+assert c["to"] == "95598" and c["from"] == sys.argv[2], (c["to"], c["from"])
+PY
+  then RECORD_OK=1; break; fi
+  sleep 0.1
+done
+[ "$RECORD_OK" = 1 ] || { cat "$TMP/record.txt"; fail "the call record is not as expected"; }
+echo "   record: $(head -c 400 "$TMP/record.txt")"
 
 echo "$(date +%T) 4. an untrusted source gets 403"
 sipp "127.0.0.1:$SIP_PORT" -sf "$SCEN/reject_403.xml" -s 95598 -key caller 1 -i 127.0.0.2 -m 1 \
