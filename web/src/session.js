@@ -58,6 +58,9 @@ const PAGE_ROLES = {
   agent: ['agent', 'supervisor', 'admin'],
   supervisor: ['supervisor', 'manager', 'admin'],
   admin: ['admin'],
+  workorders: ['agent', 'supervisor', 'backoffice', 'field', 'manager', 'admin'],
+  returnVisits: ['agent', 'supervisor', 'admin'],
+  field: ['field', 'backoffice', 'admin'],
 }
 
 export function canSee(page) {
@@ -73,6 +76,8 @@ export function homePath() {
   const role = session.user && session.user.role
   if (role === 'supervisor' || role === 'manager') return '/supervisor'
   if (role === 'admin') return '/admin/users'
+  if (role === 'backoffice') return '/workorders'
+  if (role === 'field') return '/field'
   if (canSee('agent')) return '/agent'
   return '/welcome'
 }

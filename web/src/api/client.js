@@ -6,6 +6,11 @@ export function setCsrfToken(token) {
   csrfToken = token || ''
 }
 
+// For the few calls that send a raw body (file uploads) instead of JSON.
+export function currentCsrfToken() {
+  return csrfToken
+}
+
 export class ApiError extends Error {
   constructor(status, code, message, field) {
     super(message || code)

@@ -1,0 +1,187 @@
+// What every work-order page shares: the types (read once from /api/v1/work-order-types), the
+// actions the state machine allows in each state, labels in the user's language, the
+// structured notes the pages write (arrival location as a geo: URI, return-visit outcome) and
+// the error texts that need more than a code (arrears named in yuan).
+import { reactive } from 'vue'
+import { api, currentCsrfToken } from '../../api/client.js'
+import { errorText } from '../../api/errors.js'
+import { i18n } from '../../i18n.js'
+import { formatFen } from '../../format.js'
+import './workorders.css'
+
+export const STATES = ['new', 'dispatched', 'accepted', 'in_progress', 'resolved', 'return_visit', 'closed',
+  'returned', 'reopened', 'escalated', 'merged']
+export const OPEN_STATES = STATES.filter((s) => s !== 'closed' && s !== 'merged')
+
+// The transition table of the engine (src/workflow/states.cc) as the pages offer it; the
+// server decides, this only keeps buttons away that would certainly be refused.
+const ALLOWED = {
+  new: ['dispatch', 'resolve', 'urge'],
+  dispatched: ['accept', 'return', 'urge'],
+  accepted: ['start', 'return', 'urge'],
+  in_progress: ['resolve', 'urge'],
+  resolved: ['visit', 'close', 'reopen'],
+  return_visit: ['close', 'reopen'],
+  returned: ['dispatch', 'close', 'urge'],
+  reopened: ['dispatch', 'urge'],
+  escalated: ['dispatch', 'accept', 'start', 'resolve', 'urge'],
+  closed: ['reopen'],
+  merged: [],
+}
+
+export function allowedActions(order, type) {
+  let list = ALLOWED[order.state] || []
+  if (type) {
+    if (order.state === 'new' && !type.resolve_on_call) list = list.filter((a) => a !== 'resolve')
+    if (order.state === 'resolved' && type.return_visit) list = list.filter((a) => a !== 'close')
+    if (order.state === 'resolved' && !type.return_visit) list = list.filter((a) => a !== 'visit')
+  }
+  return list
+}
+
+const cache = reactive({ types: [], loaded: false })
+let loading = null
+
+export function loadTypes() {
+  if (cache.loaded) return Promise.resolve(cache.types)
+  if (!loading) {
+    loading = api.get('/work-order-types').then((res) => {
+      cache.types = (res.items || []).filter((t) => t.enabled !== false)
+      cache.loaded = true
+      return cache.types
+    }).finally(() => {
+      loading = null
+    })
+  }
+  return loading
+}
+
+export function typesState() {
+  return cache
+}
+
+export function findType(code) {
+  return cache.types.find((t) => t.code === code) || null
+}
+
+function tr(key, fallback) {
+  const { t, te } = i18n.global
+  return te(key) ? t(key) : fallback
+}
+
+// Type and subtype names: the admin's (Chinese) name, or the English one the messages carry.
+export function typeName(code) {
+  const type = findType(code)
+  return tr(`workOrders.types.${code}`, type ? type.name : code)
+}
+
+export function subtypeName(typeCode, code) {
+  if (!code) return ''
+  const type = findType(typeCode)
+  const st = type && (type.subtypes || []).find((s) => s.code === code)
+  return tr(`workOrders.subtypes.${code}`, st ? st.name : code)
+}
+
+export function stateName(state) {
+  return tr(`workOrders.states.${state}`, state)
+}
+
+export function actionName(action) {
+  return tr(`workOrders.actions.${action}`, action)
+}
+
+export function departmentName(code) {
+  return tr(`workOrders.departments.${code}`, code)
+}
+
+export function stateTagType(order) {
+  if (order.overdue && OPEN_STATES.includes(order.state)) return 'danger'
+  if (order.state === 'closed') return 'info'
+  if (order.state === 'resolved' || order.state === 'return_visit') return 'success'
+  if (order.state === 'escalated' || order.state === 'reopened' || order.state === 'returned') return 'warning'
+  return 'primary'
+}
+
+// A deadline as the user sees it: the step's deadline while one runs, else the overall one.
+export function deadlineOf(order) {
+  return order.step_due_at || order.due_at || null
+}
+
+// Arrival location: the field page writes a geo: URI (RFC 5870) into the note of the `start`
+// transition, e.g. "geo:26.074512,119.296531;u=12"; pages read it back from the timeline.
+export function geoUri(coords) {
+  const lat = Number(coords.latitude).toFixed(6)
+  const lon = Number(coords.longitude).toFixed(6)
+  const u = coords.accuracy !== undefined && coords.accuracy !== null ? `;u=${Math.round(coords.accuracy)}` : ''
+  return `geo:${lat},${lon}${u}`
+}
+
+export function parseGeo(note) {
+  const m = /geo:(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)(?:;u=(\d+(?:\.\d+)?))?/.exec(note || '')
+  if (!m) return null
+  return { latitude: Number(m[1]), longitude: Number(m[2]), accuracy: m[3] !== undefined ? Number(m[3]) : null }
+}
+
+export function arrivalLocation(detail) {
+  const rows = (detail && detail.transitions) || []
+  for (let i = rows.length - 1; i >= 0; i--) {
+    if (rows[i].action === 'start') {
+      const g = parseGeo(rows[i].note)
+      if (g) return g
+    }
+  }
+  return null
+}
+
+// Return-visit outcomes: each is a note "visit_outcome=<code>" (plus the agent's words) on the
+// transition it causes: satisfied and unreachable close the order, unsatisfied reopens it.
+export const VISIT_OUTCOMES = ['satisfied', 'unsatisfied', 'unreachable']
+export function visitOutcomeOf(note) {
+  const m = /visit_outcome=(satisfied|unsatisfied|unreachable)/.exec(note || '')
+  return m ? m[1] : null
+}
+
+// Error text for work-order calls; 409 arrears_outstanding names the account and the amount.
+export function workOrderErrorText(err) {
+  const { t, te } = i18n.global
+  if (err && err.code === 'arrears_outstanding') {
+    const fen = /\((\d+) fen\)/.exec(err.message || '')
+    const account = /account (\S+)/.exec(err.message || '')
+    return t('workOrders.errors.arrears_outstanding', {
+      amount: fen ? formatFen(Number(fen[1])) : '',
+      account: account ? account[1] : '',
+    })
+  }
+  if (err && err.code && te(`workOrders.errors.${err.code}`)) {
+    return t(`workOrders.errors.${err.code}`, { message: err.message || '', field: err.field || '' })
+  }
+  return errorText(err)
+}
+
+export function formatBytes(n) {
+  if (n < 1024) return `${n} B`
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
+  return `${(n / 1024 / 1024).toFixed(1)} MB`
+}
+
+// Uploads one file as the body of POST /work-orders/{id}/attachments (the API takes the raw
+// file with its Content-Type). Returns the attachment or throws an ApiError-like object.
+export async function uploadAttachment(orderId, file) {
+  const csrfHeader = currentCsrfToken()
+  const res = await fetch(`/api/v1/work-orders/${orderId}/attachments?name=${encodeURIComponent(file.name)}`, {
+    method: 'POST',
+    headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-CSRF-Token': csrfHeader, Accept: 'application/json' },
+    body: file,
+    credentials: 'same-origin',
+  })
+  const data = await res.json().catch(() => null)
+  if (!res.ok) {
+    const e = (data && data.error) || {}
+    const err = new Error(e.message || `http_${res.status}`)
+    err.status = res.status
+    err.code = e.code || `http_${res.status}`
+    err.field = e.field
+    throw err
+  }
+  return data
+}
