@@ -5,7 +5,9 @@
 // tick() returns the packets to send on each leg.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/clock.h"
@@ -17,10 +19,18 @@
 
 namespace sy::media {
 
+enum class Party { kCaller = 0, kAgent = 1, kSupervisor = 2 };
+
+// Whether a frame carried audible sound (any sample beyond about -50 dBFS).
+bool audible(std::span<const int16_t> frame);
+
 struct CallTickOutput {
   std::vector<uint8_t> to_caller;      // RTP packet for the caller leg
   std::vector<uint8_t> to_agent;       // empty when no agent is bridged
   std::vector<uint8_t> to_supervisor;  // empty unless a supervisor is attached
+  // Audibility of what each party sent this tick (after mute) and of what each was sent.
+  std::array<bool, 3> heard_from{};
+  std::array<bool, 3> sent_to{};
 };
 
 class CallMedia {
@@ -35,6 +45,14 @@ class CallMedia {
   // What the caller hears besides the agent: prompts, queue music, announcements.
   PromptPlayer& caller_player() { return caller_player_; }
   SupervisorMode supervisor_mode() const { return mode_; }
+  RtpStream* agent() const { return agent_; }
+  RtpStream* supervisor() const { return supervisor_; }
+  // Hold: caller and agent stop hearing each other (the caller hears the player: hold music).
+  void set_hold(bool on) { hold_ = on; }
+  bool on_hold() const { return hold_; }
+  // A muted party's audio reaches neither the others nor the recording.
+  void set_muted(Party party, bool on) { muted_[static_cast<size_t>(party)] = on; }
+  bool muted(Party party) const { return muted_[static_cast<size_t>(party)]; }
 
   // Pulls one frame from every leg, mixes, records, and builds each leg's outgoing packet.
   // Fails only when the recording cannot be written (the audio path itself never fails).
@@ -47,6 +65,8 @@ class CallMedia {
   SupervisorMode mode_ = SupervisorMode::kNone;
   CallRecorder* recorder_ = nullptr;
   PromptPlayer caller_player_;
+  bool hold_ = false;
+  std::array<bool, 3> muted_{};
 };
 
 }  // namespace sy::media

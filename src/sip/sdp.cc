@@ -246,4 +246,23 @@ std::string build_answer(const NegotiatedAudio& audio, const LocalMedia& local, 
   return s;
 }
 
+std::string build_offer(const LocalMedia& local) {
+  std::string ids = std::to_string(local.session_id) + std::string(" ") + std::to_string(local.version);
+  std::string s = std::string("v=0\r\no=switchyard ") + ids + std::string(" IN IP4 ") + local.ip + "\r\n";
+  s += std::string("s=switchyard\r\nc=IN IP4 ") + local.ip + "\r\nt=0 0\r\n";
+  s += std::string("m=audio ") + std::to_string(local.port) + " RTP/AVP 0 8 101\r\n";
+  s += "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n";
+  s += "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\n";
+  s += "a=ptime:20\r\na=sendrecv\r\n";
+  return s;
+}
+
+Result<NegotiatedAudio> negotiate_answer(const SessionDescription& answer) {
+  auto n = negotiate(answer);
+  if (!n) return n;
+  if (n->telephone_event_payload_type >= 0 && n->telephone_event_payload_type != 101)
+    n->telephone_event_payload_type = 101;  // RFC 3264 §6.1: we receive on the PT we offered
+  return n;
+}
+
 }  // namespace sy::sip

@@ -67,4 +67,11 @@ struct LocalMedia {
 std::string build_answer(const NegotiatedAudio& audio, const LocalMedia& local,
                          int other_media = 0);
 
+// Our offer for an outbound leg (a call to an agent's phone): PCMU, PCMA and
+// telephone-event/8000 (payload type 101), sendrecv, 20 ms packets.
+std::string build_offer(const LocalMedia& local);
+// The phone's answer to build_offer(): the codec and telephone-event it picked and where to
+// send. Errors as negotiate().
+Result<NegotiatedAudio> negotiate_answer(const SessionDescription& answer);
+
 }  // namespace sy::sip

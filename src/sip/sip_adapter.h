@@ -3,17 +3,82 @@
 // (sofia's parser), malformed or codec-less SDP 488, untrusted sources 403, more than max_calls
 // live calls 503 with Retry-After, hold re-INVITE/UPDATE, session timers (RFC 4028). Everything
 // else becomes CallHandler events; the core answers through the thread-safe commands below.
+//
+// It is also the registrar of agent phones (REGISTER with digest auth, bindings in memory that
+// expire on a timer; phones re-register) and the UAC that calls a registered phone (dial) so the
+// core can bridge a queued caller to the agent: caller ⇄ Switchyard ⇄ agent.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/result.h"
 #include "sip/call_handler.h"
 
 namespace sy::sip {
+
+// An agent phone's digest credentials as stored (agents.sip_ha1 / agents.sip_realm):
+// HA1 = md5(extension:realm:password) in lower-case hex, see auth/sip_digest.h.
+struct PhoneCredential {
+  std::string ha1;
+  std::string realm;
+};
+
+// Looks up the credentials of `extension` (the user part of the REGISTER's To). nullopt: no such
+// phone (the REGISTER gets 404 after the challenge). Called on the SIP thread, once per REGISTER
+// with credentials: keep it fast (an indexed query or an in-memory map), never block on the
+// control loop.
+using CredentialLookup =
+    std::function<std::optional<PhoneCredential>(const std::string& extension)>;
+
+enum class UnregisterReason {
+  kExpired,   // the binding's Expires ran out without a refresh
+  kRemoved,   // REGISTER with Expires: 0 (or Contact: *)
+  kReplaced,  // a REGISTER from another contact took the extension over
+};
+const char* unregister_reason_name(UnregisterReason reason);
+
+// Registrar events, on the SIP thread (post and return, as for CallHandler).
+class RegistrationEvents {
+ public:
+  virtual ~RegistrationEvents() = default;
+  // A new binding (first registration, or a new contact after kReplaced). Refreshes of the same
+  // contact are not reported.
+  virtual void on_phone_registered(const std::string& extension, const std::string& contact) = 0;
+  // The extension has no reachable phone any more: the agent must not be offered calls.
+  virtual void on_phone_unregistered(const std::string& extension, UnregisterReason reason) = 0;
+};
+
+struct PhoneBinding {
+  std::string extension;
+  std::string contact;  // the Contact URI the phone registered, e.g. sip:1001@10.0.0.7:5062
+  std::string source;   // where the REGISTER came from, "udp:10.0.0.7:5062" / "tcp:..."
+  TimePoint expires_at{};
+};
+
+// What the registrar needs from the application. Without `credentials` every REGISTER is
+// challenged and then refused (404): no phone can register.
+struct Registrar {
+  CredentialLookup credentials;
+  RegistrationEvents* events = nullptr;  // optional; must outlive stop()
+};
+
+// An INVITE to an agent's registered phone.
+struct OutboundCall {
+  std::string extension;       // registered extension to call
+  std::string caller_number;   // user part of our From (what the phone displays)
+  std::string caller_display;  // display name of our From; may be empty
+  LocalMedia local;            // our RTP address for the offer (MediaHost::reserve)
+  // Extra headers, e.g. {"X-Call-Id", "c-123"} so the phone/desktop can correlate the call.
+  // Names must be tokens and values single-line, else the leg fails at once (400).
+  std::vector<std::pair<std::string, std::string>> headers;
+};
 
 struct SipOptions {
   std::string host = "127.0.0.1";
@@ -24,6 +89,18 @@ struct SipOptions {
   int session_expires_s = 1800;
   int min_se_s = 90;
   std::string user_agent = "Switchyard";
+  // Registrar of agent phones.
+  std::string realm = "switchyard";  // digest realm when the credential names none
+  int min_expires_s = 60;       // shorter requested Expires: 423 Interval Too Brief
+  int max_expires_s = 3600;     // longer requested Expires are shortened to this
+  int default_expires_s = 600;  // when the REGISTER names none
+  int nonce_ttl_s = 300;        // a challenge's nonce is accepted this long (then stale=true)
+  // Binding expiry is judged by this clock (default: the system clock), checked every
+  // `registration_check_ms`; tests inject a ManualClock and advance it.
+  const Clock* clock = nullptr;
+  int registration_check_ms = 500;
+  // Outbound legs: give up (408) when the phone sends no final response within this time.
+  int outbound_timeout_s = 60;
 };
 
 struct SipCounters {
@@ -31,20 +108,35 @@ struct SipCounters {
   std::uint64_t rejected_untrusted = 0;
   std::uint64_t rejected_overload = 0;
   std::uint64_t rejected_sdp = 0;
+  std::uint64_t registers = 0;
+  std::uint64_t registers_refused = 0;  // 403/404 after a challenge
+  std::uint64_t outbound_calls = 0;     // dial()
   int live_calls = 0;
+  int registered_phones = 0;
 };
 
 class SipAdapter {
  public:
   // Binds host:port on UDP and TCP and starts the SIP thread. The handler must outlive stop().
-  static Result<std::unique_ptr<SipAdapter>> start(const SipOptions& options, CallHandler& handler);
+  static Result<std::unique_ptr<SipAdapter>> start(const SipOptions& options, CallHandler& handler,
+                                                   Registrar registrar = {});
   virtual ~SipAdapter() = default;
 
   // Commands, callable from any thread; they run on the SIP thread in order.
   virtual void ring(CallId id) = 0;                                // 180 Ringing
   virtual void answer(CallId id, const LocalMedia& local) = 0;     // 200 OK with our SDP
   virtual void reject(CallId id, int status) = 0;  // before answer, with the standard phrase
-  virtual void hangup(CallId id) = 0;  // BYE once answered, else 480
+  // Inbound leg: BYE once answered, else 480. Outbound leg: CANCEL before the answer (the leg
+  // ends with on_outbound_failed(id, 487)), BYE after it (on_call_ended(id, kLocalHangup)).
+  virtual void hangup(CallId id) = 0;
+
+  // Calls the phone registered for `call.extension` (UDP or TCP, as it registered), offering
+  // PCMU, PCMA and telephone-event at call.local. Returns the new leg's id at once; the outcome
+  // arrives as on_outbound_ringing / on_outbound_answered / on_outbound_failed (480 when the
+  // extension has no binding).
+  virtual CallId dial(const OutboundCall& call) = 0;
+  // A snapshot of the current bindings (one per extension).
+  virtual std::vector<PhoneBinding> registrations() const = 0;
 
   virtual SipCounters counters() const = 0;
   // Shuts NUA down (BYE to live calls) and joins the thread; idempotent.
