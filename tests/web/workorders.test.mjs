@@ -13,8 +13,6 @@ const BO = { username: 'wo.backoffice', password: 'bo-pass-1', role: 'backoffice
 const BO_OTHER = { username: 'wo.backoffice2', password: 'bo-pass-2', role: 'backoffice', displayName: '林后台' }
 const FIELD = { username: 'wo.field', password: 'field-pass-1', role: 'field', displayName: '郑抢修' }
 const HERE = { latitude: 26.074512, longitude: 119.296531, accuracy: 12 }
-// A 1×1 PNG: what a phone camera sends, only smaller.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
 
 let server
 let browser
@@ -79,6 +77,13 @@ async function findOwing(api) {
     }
   }
   throw new Error('no demo customer with one account in arrears')
+}
+
+function shanghai(iso) {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Shanghai', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+  }).formatToParts(new Date(iso)).map((x) => [x.type, x.value]))
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`
 }
 
 async function newPage({ language, mobile } = {}) {
@@ -146,6 +151,8 @@ test('an agent raises a repair order from the call\'s screen pop and gets its nu
   await form.locator('[data-test=wo-created-open]').click()
   await page.locator('[data-test=wo-number]').getByText(number).waitFor()
   await page.locator('[data-test=wo-timeline-dispatch]').waitFor()
+  // The browser runs in New York; times show in the centre's zone (Asia/Shanghai).
+  assert.equal((await page.locator('[data-test=wo-created-at]').innerText()).trim(), shanghai(order.created_at))
   await page.context().close()
 })
 
@@ -231,10 +238,26 @@ test('a field crew on a phone accepts, arrives with the browser\'s location, add
   await page.locator('[data-test=field-state]').getByText('处理中').waitFor()
   assert.match(await page.locator('[data-test=field-location]').innerText(), /26\.07451, 119\.29653 \(±12 m\)/)
 
-  // A text file is refused with the reason; a photo is stored and shown.
-  await page.locator('[data-test=field-upload]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') })
+  // A text file is refused with the reason, so is a document above the server's 1 MB body
+  // limit; a camera-sized photo is scaled down on the phone, stored and shown.
+  const upload = page.locator('[data-test=field-upload]')
+  await upload.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') })
   await page.locator('[data-test=field-upload-error]').getByText('只能上传 JPEG、PNG、WebP 照片或 PDF 文件').waitFor()
-  await page.locator('[data-test=field-upload]').setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: PNG })
+  const bigPdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1536 * 1024, 0x20)])
+  await upload.setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: bigPdf })
+  await page.locator('[data-test=field-upload-error]').getByText('文件过大，附件上限 1.0 MB').waitFor()
+  const photo = Buffer.from(await page.evaluate(() => {
+    const c = document.createElement('canvas')
+    c.width = 2400
+    c.height = 1800
+    const g = c.getContext('2d')
+    const img = g.createImageData(c.width, c.height)
+    for (let i = 0; i < img.data.length; i++) img.data[i] = (i * 2654435761) >>> 24
+    g.putImageData(img, 0, 0)
+    return c.toDataURL('image/jpeg', 0.95).split(',')[1]
+  }), 'base64')
+  assert.ok(photo.length > 1024 * 1024, `the test photo is ${photo.length} bytes`)
+  await upload.setInputFiles({ name: 'site.jpg', mimeType: 'image/jpeg', buffer: photo })
   await page.locator('[data-test=field-photos] img').waitFor()
   assert.equal(await page.locator('[data-test=field-upload-error]').count(), 0)
 
@@ -249,7 +272,8 @@ test('a field crew on a phone accepts, arrives with the browser\'s location, add
   const start = d.body.transitions.find((t) => t.action === 'start')
   assert.match(start.note, /geo:26\.074512,119\.296531;u=12/)
   assert.equal(d.body.attachments.length, 1)
-  assert.equal(d.body.attachments[0].content_type, 'image/png')
+  assert.equal(d.body.attachments[0].content_type, 'image/jpeg')
+  assert.ok(d.body.attachments[0].size_bytes <= 900 * 1024)
   const me = await (await server.api(FIELD.username, FIELD.password)).get('/auth/me')
   assert.equal(d.body.assignee_id, me.body.user.id)
   orders.field = d.body
@@ -295,5 +319,7 @@ test('the return-visit worklist: unsatisfied reopens an order, satisfied closes 
   await page.goto(`${server.url}/workorders/${orders.field.id}`)
   await page.locator('[data-test=wo-state]').getByText('已重开').waitFor()
   await page.locator('[data-test=wo-timeline]').getByText('不满意').waitFor()
+  // The crew's arrival location shows on the order for the back office.
+  assert.match(await page.locator('[data-test=wo-location]').innerText(), /26\.07451, 119\.29653/)
   await page.context().close()
 })

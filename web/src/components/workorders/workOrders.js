@@ -152,6 +152,10 @@ export function workOrderErrorText(err) {
       account: account ? account[1] : '',
     })
   }
+  if (err && (err.code === 'attachment_too_large' || err.code === 'payload_too_large')) {
+    const bytes = /(\d+) bytes/.exec(err.message || '')
+    return t('workOrders.errors.attachment_too_large', { limit: bytes ? formatBytes(Number(bytes[1])) : '' })
+  }
   if (err && err.code && te(`workOrders.errors.${err.code}`)) {
     return t(`workOrders.errors.${err.code}`, { message: err.message || '', field: err.field || '' })
   }
@@ -164,13 +168,48 @@ export function formatBytes(n) {
   return `${(n / 1024 / 1024).toFixed(1)} MB`
 }
 
+// The server takes request bodies up to 1 MB (http.max_body_bytes); phone photos are larger,
+// so a photo above this is scaled down (longest side 1600 px) and re-encoded as JPEG before it
+// is sent. Documents go as they are and a size error names the limit.
+export const PHOTO_TARGET_BYTES = 900 * 1024
+const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp']
+
+function canvasBlob(canvas, quality) {
+  return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', quality))
+}
+
+export async function shrinkPhoto(file) {
+  if (!PHOTO_TYPES.includes(file.type) || file.size <= PHOTO_TARGET_BYTES || typeof createImageBitmap !== 'function') return file
+  let bitmap
+  try {
+    bitmap = await createImageBitmap(file)
+  } catch {
+    return file // not a decodable image: let the server say what it is
+  }
+  let side = 1600
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height))
+    const canvas = document.createElement('canvas')
+    canvas.width = Math.max(1, Math.round(bitmap.width * scale))
+    canvas.height = Math.max(1, Math.round(bitmap.height * scale))
+    canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height)
+    const blob = await canvasBlob(canvas, 0.82)
+    if (blob && blob.size <= PHOTO_TARGET_BYTES) {
+      const name = file.name.replace(/\.[^.]*$/, '') + '.jpg'
+      return new File([blob], name, { type: 'image/jpeg' })
+    }
+    side = Math.round(side * 0.7)
+  }
+  return file
+}
+
 // Uploads one file as the body of POST /work-orders/{id}/attachments (the API takes the raw
 // file with its Content-Type). Returns the attachment or throws an ApiError-like object.
-export async function uploadAttachment(orderId, file) {
-  const csrfHeader = currentCsrfToken()
+export async function uploadAttachment(orderId, original) {
+  const file = await shrinkPhoto(original)
   const res = await fetch(`/api/v1/work-orders/${orderId}/attachments?name=${encodeURIComponent(file.name)}`, {
     method: 'POST',
-    headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-CSRF-Token': csrfHeader, Accept: 'application/json' },
+    headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-CSRF-Token': currentCsrfToken(), Accept: 'application/json' },
     body: file,
     credentials: 'same-origin',
   })
@@ -184,4 +223,28 @@ export async function uploadAttachment(orderId, file) {
     throw err
   }
   return data
+}
+
+// Region names by code (/api/v1/regions answers the whole tree at once), read once per page load.
+const regions = reactive({ names: {}, loaded: false })
+let regionsLoading = null
+export function loadRegions() {
+  if (regions.loaded) return Promise.resolve(regions.names)
+  if (!regionsLoading) {
+    regionsLoading = api.get('/regions').then((res) => {
+      const names = {}
+      for (const r of res.items || []) names[r.code] = r.name
+      regions.names = names
+      regions.loaded = true
+      return names
+    }).catch(() => regions.names).finally(() => {
+      regionsLoading = null
+    })
+  }
+  return regionsLoading
+}
+
+export function regionName(code) {
+  if (!code) return '—'
+  return regions.names[code] ? `${regions.names[code]}（${code}）` : code
 }
