@@ -2,6 +2,7 @@
 // the workflow, everyone searches them inside their regions, and lists export as CSV or XLSX.
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "api/routes.h"
 #include "api/session.h"
@@ -165,11 +166,33 @@ http::Response create_order(Context& ctx, http::Request& req) {
       .with_header("Location", "/api/v1/work-orders/" + std::to_string(created->id));
 }
 
+// The detail as the pages show it: who acted on each row of the timeline, who holds the order
+// and who raised it, by name (display name, else user name) next to the ids.
+nlohmann::json detail_with_names(Context& ctx, const store::WorkOrderDetail& d) {
+  nlohmann::json j = work_order_detail_json(d, ctx.clock.now());
+  std::map<std::int64_t, std::string> names;
+  auto name_of = [&](const nlohmann::json& id) -> nlohmann::json {
+    if (!id.is_number_integer()) return nullptr;
+    std::int64_t uid = id.get<std::int64_t>();
+    auto it = names.find(uid);
+    if (it == names.end()) {
+      auto u = ctx.repos.users.get(uid);
+      std::string name = !u ? "" : u->display_name.empty() ? u->username : u->display_name;
+      it = names.emplace(uid, std::move(name)).first;
+    }
+    return it->second.empty() ? nlohmann::json(nullptr) : nlohmann::json(it->second);
+  };
+  for (auto& t : j["transitions"]) t["user_name"] = name_of(t["user_id"]);
+  j["assignee_name"] = name_of(j["assignee_id"]);
+  j["created_by_name"] = name_of(j["created_by"]);
+  return j;
+}
+
 http::Response get_order(Context& ctx, http::Request& req) {
   auto id = id_param(req, "id", "work_order_not_found");
   if (!id) return http::Response::error(id.error());
   auto d = ctx.repos.work_orders.get(*id, scope_of(req));
-  return d ? http::Response::json(200, work_order_detail_json(*d, ctx.clock.now()))
+  return d ? http::Response::json(200, detail_with_names(ctx, *d))
            : http::Response::error(d.error());
 }
 
@@ -210,7 +233,7 @@ http::Response transition_order(Context& ctx, http::Request& req) {
   auto d = ctx.repos.work_orders.transition(*id, t);
   if (!d) return http::Response::error(d.error());
   push_to_assignee(ctx, *d, t);
-  return http::Response::json(200, work_order_detail_json(*d, ctx.clock.now()));
+  return http::Response::json(200, detail_with_names(ctx, *d));
 }
 
 // Photos and documents only; the type is checked against the file's first bytes too.

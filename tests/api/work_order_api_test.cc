@@ -327,5 +327,21 @@ TEST_F(WorkOrderApi, AdminsEditTypesAndTheCalendar) {
             "holidays[0]");
 }
 
+TEST_F(WorkOrderApi, TimelineNamesWhoActed) {
+  json o = repair_for(lin);
+  std::int64_t id = o["id"];
+  act(agent, id, "dispatch");
+  json d = act(gulou, id, "accept");
+  ASSERT_EQ(d["transitions"].size(), 3u);
+  // Users made by the harness have no display name: their user name stands in.
+  EXPECT_TRUE(d["transitions"][0]["user_name"].is_string());
+  EXPECT_EQ(d["transitions"][0]["user_name"], d["created_by_name"]);
+  EXPECT_EQ(d["transitions"][2]["user_name"], d["assignee_name"]);
+  EXPECT_NE(d["assignee_name"], d["created_by_name"]);
+  auto again = gulou.get("/api/v1/work-orders/" + std::to_string(id));
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(again.json()["assignee_name"], d["assignee_name"]);
+}
+
 }  // namespace
 }  // namespace sy::test

@@ -208,6 +208,9 @@ test('the back office of the customer\'s county accepts and resolves the order; 
   await page.locator('[data-test=wo-action-resolve]').click()
   await page.locator('[data-test=wo-state]').getByText('已办结').waitFor()
   await page.locator('[data-test=wo-timeline]').getByText('更换进户线熔丝，已恢复供电').waitFor()
+  // Who did what, by name: the agent raised and dispatched it, this user accepted it.
+  await page.locator('[data-test=wo-timeline-dispatch]').getByText(AGENT.displayName).waitFor()
+  await page.locator('[data-test=wo-timeline-accept]').getByText(`${BO.displayName}（我）`).waitFor()
   await page.screenshot({ path: screenshotPath('workorder-detail.png'), fullPage: true })
 
   const d = await agentApi.get(`/work-orders/${orders.desk.id}`)
