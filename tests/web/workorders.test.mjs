@@ -281,10 +281,11 @@ test('a field crew on a phone accepts, arrives with the browser\'s location, add
   assert.equal(d.body.assignee_id, me.body.user.id)
   orders.field = d.body
 
-  // "My orders" keeps it while it is open: resolved, it waits for the return visit.
+  // "My orders" lists what the crew still has to do: the resolved order has left it.
   await page.locator('[data-test=field-back]').click()
   await page.locator('.field-tabs').getByText('我的工单').click()
-  await page.locator('[data-test=field-list]').waitFor()
+  await page.locator('[data-test=field-list]').getByText('暂无工单').waitFor()
+  assert.equal(await page.locator(`[data-test=field-card-${number}]`).count(), 0)
   await page.context().close()
 })
 
