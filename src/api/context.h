@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/agent_presence.h"
+#include "api/call_control.h"
 #include "auth/lockout.h"
 #include "core/clock.h"
 #include "events/hub.h"
@@ -48,6 +49,8 @@ struct Context {
   std::function<std::optional<std::vector<std::string>>(const store::User&)> supervised_queues;
   // The ACD, when one runs (serve); without it presence changes are only recorded.
   AgentPresencePort* presence = nullptr;
+  // Call control on live calls, when telephony runs; without it /calls/{id}/{action} is 503.
+  CallControlPort* call_control = nullptr;
 };
 
 }  // namespace sy::api

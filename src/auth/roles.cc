@@ -66,6 +66,9 @@ const Grant kGrants[] = {
      {Role::kAgent, Role::kSupervisor, Role::kManager, Role::kAdmin}},
     {Permission::kRecordingRead, "recording.read",
      {Role::kAgent, Role::kSupervisor, Role::kManager, Role::kAdmin}},
+    {Permission::kCallControl, "call.control", {Role::kAgent, Role::kSupervisor}},
+    {Permission::kCallMonitor, "call.monitor", {Role::kSupervisor}},
+    {Permission::kAgentSupervise, "agent.supervise", {Role::kSupervisor, Role::kAdmin}},
 };
 
 }  // namespace

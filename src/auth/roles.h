@@ -37,6 +37,9 @@ enum class Permission {
   kAgentSelf,      // own agent settings and presence state (ready, break, ...)
   kCallRead,       // call records (agents: only their own calls)
   kRecordingRead,  // recordings (agents: only of their own calls)
+  kCallControl,    // act on own live calls: answer, hang up, hold, transfer, ...
+  kCallMonitor,    // listen / whisper / barge on calls of supervised queues and regions
+  kAgentSupervise,  // force an agent's state, sign an agent out
 };
 
 std::string_view to_string(Role role);

