@@ -237,6 +237,11 @@ test('a field crew on a phone accepts, arrives with the browser\'s location, add
   await page.locator('[data-test=field-number]').getByText(number).waitFor()
   await page.locator('[data-test=field-accept]').click()
   await page.locator('[data-test=field-state]').getByText('已接单').waitFor()
+  // The centre urges 催办 the order: the crew's phone hears of it at once.
+  assert.equal((await agentApi.post(`/work-orders/${created.body.id}/transitions`, { action: 'urge', note: '客户再次来电催促' })).status, 200)
+  const notice = page.locator('.wo-notice-urged')
+  await notice.getByText(number).waitFor()
+  assert.match(await notice.innerText(), /工单催办[\s\S]*客户再次来电催促/)
   await page.locator('[data-test=field-arrive]').click()
   await page.locator('[data-test=field-state]').getByText('处理中').waitFor()
   assert.match(await page.locator('[data-test=field-location]').innerText(), /26\.07451, 119\.29653 \(±12 m\)/)
