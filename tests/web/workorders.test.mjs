@@ -200,6 +200,7 @@ test('the back office of the customer\'s county accepts and resolves the order; 
 
   await page.locator(`[data-test=wo-row-${number}]`).click()
   await page.locator('[data-test=wo-number]').getByText(number).waitFor()
+  assert.equal((await page.locator('[data-test=wo-step]').innerText()).trim(), '抢修')
   await page.locator('[data-test=wo-action-accept]').click()
   await page.locator('[data-test=wo-state]').getByText('已接单').waitFor()
   await page.locator('[data-test=wo-action-start]').click()
