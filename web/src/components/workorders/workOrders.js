@@ -141,6 +141,16 @@ export function visitOutcomeOf(note) {
   return m ? m[1] : null
 }
 
+// The form's label for a field the API names in an error (account_no → 户号).
+const FIELD_LABELS = {
+  type: 'type', subtype: 'subtype', customer_id: 'customer', account_no: 'account', phone: 'phone', region: 'region',
+  channel: 'channel', call_id: 'callId', description: 'description', note: 'notePlaceholder',
+}
+function fieldLabel(field) {
+  if (!field) return ''
+  return FIELD_LABELS[field] ? i18n.global.t(`workOrders.${FIELD_LABELS[field]}`) : field
+}
+
 // Error text for work-order calls; 409 arrears_outstanding names the account and the amount.
 export function workOrderErrorText(err) {
   const { t, te } = i18n.global
@@ -157,7 +167,7 @@ export function workOrderErrorText(err) {
     return t('workOrders.errors.attachment_too_large', { limit: bytes ? formatBytes(Number(bytes[1])) : '' })
   }
   if (err && err.code && te(`workOrders.errors.${err.code}`)) {
-    return t(`workOrders.errors.${err.code}`, { message: err.message || '', field: err.field || '' })
+    return t(`workOrders.errors.${err.code}`, { message: err.message || '', field: fieldLabel(err.field) })
   }
   return errorText(err)
 }
