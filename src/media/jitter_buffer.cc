@@ -20,6 +20,17 @@ void JitterBuffer::anchor(uint16_t seq, TimePoint now) {
 }
 
 bool JitterBuffer::push(uint16_t seq, std::span<const int16_t> samples, TimePoint now) {
+  return insert(seq, 0, samples, /*whole=*/true, now);
+}
+
+bool JitterBuffer::push_part(uint16_t seq, size_t offset, std::span<const int16_t> samples,
+                             TimePoint now) {
+  if (offset >= kFrameSamples) return false;
+  return insert(seq, offset, samples, /*whole=*/false, now);
+}
+
+bool JitterBuffer::insert(uint16_t seq, size_t offset, std::span<const int16_t> samples, bool whole,
+                          TimePoint now) {
   ++stats_.received;
   if (!anchored_) anchor(seq, now);
   int32_t delta = seq_delta(next_seq_, seq);
@@ -47,13 +58,22 @@ bool JitterBuffer::push(uint16_t seq, std::span<const int16_t> samples, TimePoin
     delta = 0;
   }
   const int64_t index = base_ + delta;
-  if (frames_.count(index)) {
-    ++stats_.duplicate;
-    return false;
+  const size_t n = std::min(samples.size(), kFrameSamples - offset);
+  auto [it, added] = frames_.try_emplace(index);
+  Slot& slot = it->second;
+  if (!added) {
+    bool overlap = whole ? slot.filled.any() : false;
+    for (size_t i = 0; i < n && !overlap; ++i) overlap = slot.filled[offset + i];
+    if (overlap) {
+      ++stats_.duplicate;
+      return false;
+    }
   }
-  Frame f{};
-  std::copy_n(samples.begin(), std::min(samples.size(), f.size()), f.begin());
-  frames_.emplace(index, f);
+  std::copy_n(samples.begin(), n, slot.samples.begin() + static_cast<std::ptrdiff_t>(offset));
+  if (whole)
+    slot.filled.set();
+  else
+    for (size_t i = 0; i < n; ++i) slot.filled.set(offset + i);
   while (frames_.size() > config_.max_frames) {  // too far behind the sender: skip ahead
     ++stats_.overflow;
     const int64_t oldest = frames_.begin()->first;
@@ -91,9 +111,9 @@ JitterOutput JitterBuffer::pop(TimePoint now) {
   JitterOutput out;
   auto it = frames_.find(base_);
   if (it != frames_.end()) {
-    out.samples = it->second;
+    out.samples = it->second.samples;
     out.kind = FrameKind::kAudio;
-    last_ = it->second;
+    last_ = it->second.samples;
     have_last_ = true;
     missing_run_ = 0;
     frames_.erase(it);

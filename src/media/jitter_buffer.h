@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <map>
 #include <span>
@@ -43,6 +44,11 @@ class JitterBuffer {
   // Accepts one frame (fewer samples are zero-padded, extra ignored). Returns false when the
   // packet was dropped as late or duplicate.
   bool push(uint16_t seq, std::span<const int16_t> samples, TimePoint now);
+  // Writes part of frame `seq` from sample `offset` on: packets that are not 20 ms long (30 ms
+  // is common) are cut at frame boundaries by the stream, and the pieces of one frame arriving
+  // in two packets are joined. False when those samples were already there (a duplicate) or the
+  // frame was already played.
+  bool push_part(uint16_t seq, size_t offset, std::span<const int16_t> samples, TimePoint now);
   // The frame to play for this 20 ms tick.
   JitterOutput pop(TimePoint now);
 
@@ -65,7 +71,13 @@ class JitterBuffer {
   bool playing_ = false;  // playout has started: the anchor can no longer move back
   TimePoint playout_start_{};
   uint16_t next_seq_ = 0;
-  std::map<int64_t, Frame> frames_;  // keyed by extended index (base_ = next_seq_)
+  struct Slot {
+    Frame samples{};
+    std::bitset<kFrameSamples> filled;
+  };
+  bool insert(uint16_t seq, size_t offset, std::span<const int16_t> samples, bool whole,
+              TimePoint now);
+  std::map<int64_t, Slot> frames_;  // keyed by extended index (base_ = next_seq_)
   int64_t base_ = 0;                 // extended index of next_seq_
   Frame last_{};
   bool have_last_ = false;

@@ -48,12 +48,19 @@ Received RtpStream::on_datagram(std::span<const uint8_t> datagram, TimePoint now
     remote_ssrc_ = h.ssrc;
     stats_ = RtpReceiverStats();
     jitter_.reset();
+    frames_anchored_ = false;
   }
   stats_.on_packet(h.sequence, h.timestamp, to_units(now));
   if (is_event) {
     telephone_events_seen_ = true;
-    // The event replaced audio for this sequence number: play silence, not concealment.
-    jitter_.push(h.sequence, Frame{}, now);
+    // The event replaced audio for this sequence number: play silence, not concealment. Each
+    // event packet stands for one 20 ms frame after the last audio packet.
+    if (frames_anchored_) {
+      int64_t frame = next_frame_ + static_cast<int16_t>(h.sequence - last_audio_seq_ - 1);
+      jitter_.push(static_cast<uint16_t>(frame), Frame{}, now);
+    } else {
+      jitter_.push(h.sequence, Frame{}, now);
+    }
     Received r{ReceivedKind::kTelephoneEvent, std::nullopt};
     if (auto d = dtmf_rx_.on_payload(h.timestamp, parsed->payload)) {
       r.digit = d->digit;
@@ -61,12 +68,38 @@ Received RtpStream::on_datagram(std::span<const uint8_t> datagram, TimePoint now
     }
     return r;
   }
-  Frame pcm{};
-  g711_decode(config_.law, parsed->payload.first(std::min(parsed->payload.size(), pcm.size())),
-              pcm);
-  jitter_.push(h.sequence,
-               std::span<const int16_t>(pcm.data(), std::min(parsed->payload.size(), pcm.size())),
-               now);
+  // Frames are placed by RTP timestamp, so any packet length (10, 20, 30 ms...) fills the 20 ms
+  // frames of the jitter buffer; a frame split across two packets is joined there.
+  if (!frames_anchored_) {
+    frames_anchored_ = true;
+    ts_anchor_ = h.timestamp;
+    last_ts_offset_ = 0;
+  }
+  last_ts_offset_ +=
+      static_cast<int32_t>(h.timestamp - ts_anchor_ - static_cast<uint32_t>(last_ts_offset_));
+  int64_t position = last_ts_offset_;
+  std::span<const uint8_t> payload =
+      parsed->payload.first(std::min<size_t>(parsed->payload.size(), 1920));
+  int16_t pcm[1920];
+  g711_decode(config_.law, payload, std::span<int16_t>(pcm, payload.size()));
+  size_t done = 0;
+  while (done < payload.size()) {
+    int64_t frame = position / static_cast<int64_t>(kFrameSamples);
+    size_t offset = static_cast<size_t>(position % static_cast<int64_t>(kFrameSamples));
+    if (position < 0) {  // before the anchor: a reordered first packet
+      frame = (position - static_cast<int64_t>(kFrameSamples) + 1) /
+              static_cast<int64_t>(kFrameSamples);
+      offset = static_cast<size_t>(position - frame * static_cast<int64_t>(kFrameSamples));
+    }
+    size_t n = std::min(payload.size() - done, kFrameSamples - offset);
+    jitter_.push_part(static_cast<uint16_t>(frame), offset, std::span<const int16_t>(pcm + done, n),
+                      now);
+    done += n;
+    position += static_cast<int64_t>(n);
+  }
+  last_audio_seq_ = h.sequence;
+  next_frame_ =
+      (position + static_cast<int64_t>(kFrameSamples) - 1) / static_cast<int64_t>(kFrameSamples);
   return {ReceivedKind::kAudio, std::nullopt};
 }
 

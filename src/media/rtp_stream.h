@@ -94,6 +94,12 @@ class RtpStream {
   std::optional<RtcpReport> remote_report_;
   uint32_t last_sr_middle_ = 0;
   TimePoint last_sr_arrival_{};
+  // Receive-side frame placement by RTP timestamp (see on_datagram).
+  bool frames_anchored_ = false;
+  uint32_t ts_anchor_ = 0;
+  int64_t last_ts_offset_ = 0;  // unwrapped timestamp of the last audio packet, from the anchor
+  uint16_t last_audio_seq_ = 0;
+  int64_t next_frame_ = 0;  // the frame after the last audio packet's samples
 
   uint16_t seq_ = 0;
   uint32_t ts_ = 0;

@@ -94,6 +94,7 @@ size_t InbandDtmfGenerator::generate(std::span<int16_t> out) {
 ToneSpec china_ringback_tone() { return {450, -13, 0, 0, 1000, 4000, 0, 0, true}; }
 ToneSpec china_busy_tone() { return {450, -13, 0, 0, 350, 350, 0, 0, true}; }
 ToneSpec queue_beep_tone() { return {880, -18, 0, 0, 120, 120, 120, 2640, true}; }
+ToneSpec hold_tone() { return {440, -20, 0, 0, 400, 200, 400, 200, true}; }
 
 Result<std::unique_ptr<ToneGenerator>> ToneGenerator::create(const ToneSpec& s) {
   if (s.freq1_hz <= 0 || s.freq1_hz >= kSampleRate / 2 || s.freq2_hz < 0 ||

@@ -73,6 +73,9 @@ ToneSpec china_ringback_tone();
 ToneSpec china_busy_tone();
 // A short double beep every 3 s for callers waiting in a queue without music.
 ToneSpec queue_beep_tone();
+// What a caller on hold hears: a soft 440 Hz tone, 0.4 s on / 0.2 s off, steadily repeated (so
+// the line never sounds dead).
+ToneSpec hold_tone();
 
 class ToneGenerator {
  public:

@@ -451,7 +451,10 @@ void MediaHost::tick_all() {
       if (to.socket->send_rtp(packet)) {
         ++out_;
         ++to.counters.packets_out;
-        if (loud) ++to.counters.loud_frames_out;
+        if (packet.size() > 1 && (packet[1] & 0x7f) == to.audio.telephone_event_payload_type)
+          ++to.counters.events_out;
+        else if (loud)
+          ++to.counters.loud_frames_out;
       }
     };
     for (auto& [id, leg_ptr] : legs_) {

@@ -56,7 +56,8 @@ struct LegCounters {
   std::uint64_t packets_out = 0;  // RTP packets sent to the leg
   std::uint64_t loud_frames_in = 0;   // received 20 ms frames with audible audio (> -50 dBFS)
   std::uint64_t loud_frames_out = 0;  // sent frames with audible audio
-  std::uint64_t dtmf_sent = 0;        // digits queued by send_dtmf() and sent
+  std::uint64_t dtmf_sent = 0;        // digits queued by send_dtmf()
+  std::uint64_t events_out = 0;       // RFC 4733 telephone-event packets sent to the leg
 };
 
 struct MediaHostCounters {
@@ -115,7 +116,7 @@ class MediaHost {
   // Hold: the caller hears `music` (a cadenced tone) and nothing from the agent; the agent hears
   // silence. Resume restores the conversation.
   void set_hold(CallId caller_leg, bool on,
-                const media::ToneSpec& music = media::queue_beep_tone());
+                const media::ToneSpec& music = media::hold_tone());
   // Mute: what this leg (caller, agent or supervisor) says reaches nobody, nor the recording.
   void set_mute(CallId leg, bool on);
   // Sends RFC 4733 digits to the leg (e.g. to an IVR behind a transfer); error when the leg

@@ -189,8 +189,9 @@ class SofiaAdapter final : public SipAdapter {
     push(command(Command::Kind::kReject, id, status));
   }
   void hangup(CallId id) override { push(command(Command::Kind::kHangup, id)); }
+  CallId new_call_id() override { return next_id_.fetch_add(1); }
   CallId dial(const OutboundCall& call) override {
-    CallId id = next_id_.fetch_add(1);
+    CallId id = call.id ? call.id : new_call_id();
     ++outbound_;
     push(command(Command::Kind::kDial, id, 0, {}, std::make_shared<const OutboundCall>(call)));
     return id;

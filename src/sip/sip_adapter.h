@@ -71,6 +71,9 @@ struct Registrar {
 
 // An INVITE to an agent's registered phone.
 struct OutboundCall {
+  // The leg's id from SipAdapter::new_call_id(), so the media port can be reserved under it
+  // before dialling (MediaHost::reserve); 0: dial() allocates one.
+  CallId id = 0;
   std::string extension;       // registered extension to call
   std::string caller_number;   // user part of our From (what the phone displays)
   std::string caller_display;  // display name of our From; may be empty
@@ -134,7 +137,10 @@ class SipAdapter {
   // PCMU, PCMA and telephone-event at call.local. Returns the new leg's id at once; the outcome
   // arrives as on_outbound_ringing / on_outbound_answered / on_outbound_failed (480 when the
   // extension has no binding).
+  // Usual order: id = new_call_id(); port = media.reserve(id); dial({id, ext, ..., {ip, port}}).
   virtual CallId dial(const OutboundCall& call) = 0;
+  // A fresh id for an outbound leg (never used by any other leg, inbound or outbound).
+  virtual CallId new_call_id() = 0;
   // A snapshot of the current bindings (one per extension).
   virtual std::vector<PhoneBinding> registrations() const = 0;
 

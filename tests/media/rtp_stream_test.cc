@@ -36,6 +36,49 @@ Frame tone_frame(int index) {
   return f;
 }
 
+// Many phones (and SIPp's shipped recordings) send 30 ms packets: the receiver still plays a
+// continuous 20 ms frame stream, every sample in order, none concealed.
+TEST(RtpStream, ThirtyMillisecondPacketsPlayAsContinuousTwentyMillisecondFrames) {
+  auto b = RtpStream::create(config(2));
+  ASSERT_TRUE(b.ok());
+  ManualClock clock;
+  uint16_t seq = 65000;
+  uint32_t ts = 0xFFFFFF00u;  // the timestamp wraps during the test
+  std::vector<int16_t> sent;
+  int audio = 0, concealed = 0, sample_index = 0;
+  std::vector<int16_t> heard;
+  for (int ms = 0; ms < 1800; ms += 10, clock.advance(milliseconds(10))) {
+    if (ms % 30 == 0) {
+      std::vector<int16_t> pcm(240);
+      for (auto& v : pcm) {
+        v = static_cast<int16_t>(6000 * std::sin(2 * M_PI * 300 * sample_index++ / 8000.0));
+      }
+      std::vector<uint8_t> payload(240);
+      g711_encode(G711Law::kMuLaw, pcm, payload);
+      RtpHeader h;
+      h.payload_type = 0;
+      h.sequence = seq++;
+      h.timestamp = ts;
+      h.ssrc = 77;
+      ts += 240;
+      ASSERT_EQ((*b)->on_datagram(build_rtp(h, payload), clock.now()).kind, ReceivedKind::kAudio);
+      sent.insert(sent.end(), pcm.begin(), pcm.end());
+    }
+    if (ms % 20 == 0) {
+      auto out = (*b)->next_frame(clock.now());
+      if (out.kind == FrameKind::kAudio) {
+        ++audio;
+        heard.insert(heard.end(), out.samples.begin(), out.samples.end());
+      }
+      concealed += out.kind == FrameKind::kConcealed;
+    }
+  }
+  EXPECT_EQ(concealed, 0);
+  EXPECT_GE(audio, 85);  // 90 ticks less the playout delay
+  ASSERT_LE(heard.size(), sent.size());
+  for (size_t i = 0; i < heard.size(); ++i) ASSERT_NEAR(heard[i], sent[i], 200) << "sample " << i;
+}
+
 TEST(RtpStream, AudioCrossesBackToBackWithinG711Error) {
   for (bool pcma : {false, true}) {
     auto a = RtpStream::create(config(1, pcma));

@@ -112,12 +112,34 @@ class RecordingHandler final : public CallHandler {
   int established_ = 0;
 };
 
-// Runs one SIPp call of `scenario` against 127.0.0.1:port; returns SIPp's exit code (0: the call
-// went exactly as scripted).
-inline int run_sipp(uint16_t port, const std::string& scenario, const std::string& extra = "") {
-  std::string cmd = "sipp 127.0.0.1:" + std::to_string(port) + " -sf " SY_SIP_SCENARIOS "/" +
-                    scenario + " -s 95598 -key caller 13800000000 -i 127.0.0.1 -m 1 -l 1 " +
-                    "-nostdin -timeout 20s -timeout_error -recv_timeout 10000 " + extra;
+// An even UDP port whose next three are free too (SIPp's -mp: RTP, RTCP and its video pair).
+inline uint16_t free_media_port() {
+  static std::atomic<int> next{41000 + (getpid() % 400) * 20};
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    int base = next.fetch_add(4);
+    if (base > 60000) next = base = 41000;
+    bool ok = true;
+    int fds[4];
+    int opened = 0;
+    for (int i = 0; i < 4 && ok; ++i) {
+      fds[i] = socket(AF_INET, SOCK_DGRAM, 0);
+      ++opened;
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      a.sin_port = htons(static_cast<uint16_t>(base + i));
+      ok = bind(fds[i], reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    }
+    for (int i = 0; i < opened; ++i) close(fds[i]);
+    if (ok) return static_cast<uint16_t>(base);
+  }
+  return 0;
+}
+
+// Runs `sipp <args>`; returns its exit code (0: the calls went exactly as scripted) and shows
+// the tail of its output when it failed.
+inline int run_sipp_command(const std::string& args) {
+  std::string cmd = "sipp " + args;
   char log[] = "/tmp/sy-sipp-XXXXXX";
   int fd = mkstemp(log);
   if (fd >= 0) close(fd);
@@ -129,6 +151,21 @@ inline int run_sipp(uint16_t port, const std::string& scenario, const std::strin
   }
   unlink(log);
   return status;
+}
+
+// Runs one SIPp call of `scenario` against 127.0.0.1:port.
+inline int run_sipp(uint16_t port, const std::string& scenario, const std::string& extra = "") {
+  return run_sipp_command("127.0.0.1:" + std::to_string(port) + " -sf " SY_SIP_SCENARIOS "/" +
+                          scenario + " -s 95598 -key caller 13800000000 -i 127.0.0.1 -m 1 -l 1 " +
+                          "-nostdin -timeout 20s -timeout_error -recv_timeout 10000 " + extra);
+}
+
+// SIPp as a phone waiting for one call on 127.0.0.1:sip_port (UAS `scenario`).
+inline int run_sipp_phone(uint16_t sip_port, const std::string& scenario,
+                          const std::string& extra = "") {
+  return run_sipp_command("-sf " SY_SIP_SCENARIOS "/" + scenario + " -p " +
+                          std::to_string(sip_port) + " -i 127.0.0.1 -m 1 -nostdin " +
+                          "-timeout 25s -timeout_error -recv_timeout 20000 " + extra);
 }
 
 }  // namespace sy::sip::testing

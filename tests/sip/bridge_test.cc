@@ -1,0 +1,342 @@
+// Delivering a caller to an agent's phone, end to end over 127.0.0.1 with real phones: SIPp as
+// the caller (speaking SIPp's shipped G.711 recording) and SIPp as the agent phone (REGISTERs
+// with digest, rings, answers, speaks the same recording). The centre here is a small harness
+// wiring SipAdapter and MediaHost the way the application does. Asserted: the phone gets our
+// INVITE with the call id header, audio flows both ways through the bridge, the recording has
+// sound on both channels and an MP3, mute / hold / DTMF reach the right legs, a supervisor on
+// another phone (over TCP) can listen without being heard and then barge in, and a phone that
+// is busy, rings out or is not registered fails the leg with the right status.
+#include <gtest/gtest.h>
+#include <sndfile.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "sip/media_host.h"
+#include "sip/registrar.h"
+#include "sip/sip_adapter.h"
+#include "sip_test_support.h"
+
+namespace sy::sip {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::run_sipp;
+using testing::run_sipp_phone;
+
+// The application's part, reduced: answer every trunk call into the media host, connect
+// answered agent legs, close media when a leg ends.
+class Centre final : public CallHandler, public MediaEvents {
+ public:
+  SipAdapter* sip = nullptr;
+  MediaHost* media = nullptr;
+
+  void on_incoming_call(const IncomingCall& call) override {
+    auto port = media->open(call.id, call.audio);
+    if (!port) {
+      sip->reject(call.id, 503);
+      return;
+    }
+    sip->answer(call.id, LocalMedia{"127.0.0.1", *port, 0, 0});
+    note([&] { inbound_.push_back(call.id); });
+  }
+  void on_call_established(CallId id) override {
+    note([&] { established_.insert(id); });
+  }
+  void on_media_changed(CallId id, const NegotiatedAudio& audio) override {
+    media->update(id, audio);
+  }
+  void on_call_ended(CallId id, CallEndReason reason) override {
+    media->close(id);
+    note([&] { ended_[id] = reason; });
+  }
+  void on_outbound_ringing(CallId id) override {
+    note([&] { ringing_.insert(id); });
+  }
+  void on_outbound_answered(CallId id, const NegotiatedAudio& audio) override {
+    Status st = media->connect(id, audio);
+    note([&] { answered_[id] = st.ok() ? audio.audio_payload_type : -1; });
+  }
+  void on_outbound_failed(CallId id, int status) override {
+    media->close(id);
+    note([&] { failed_[id] = status; });
+  }
+  void on_digit(CallId, char) override {}
+  void on_playback_finished(CallId, std::uint64_t) override {}
+  void on_recording_finished(CallId id, const Result<media::RecordingMetadata>& r) override {
+    note([&] { recordings_.emplace(id, r); });
+  }
+
+  template <class Pred>
+  bool wait(Pred pred, std::chrono::milliseconds limit = 10s) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, limit, [&] { return pred(); });
+  }
+  // Unlocked state for wait() predicates; read after a successful wait.
+  std::vector<CallId> inbound_;
+  std::set<CallId> established_, ringing_;
+  std::map<CallId, int> answered_, failed_;
+  std::map<CallId, CallEndReason> ended_;
+  std::map<CallId, Result<media::RecordingMetadata>> recordings_;
+
+ private:
+  template <class F>
+  void note(F f) {
+    std::lock_guard lock(mu_);
+    f();
+    cv_.notify_all();
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+};
+
+class BridgeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("sy-bridge-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    media_.start();
+    SipOptions options;
+    options.host = "127.0.0.1";
+    options.port = testing::free_sip_port();
+    ASSERT_NE(options.port, 0);
+    port_ = options.port;
+    Registrar registrar;
+    registrar.credentials = [](const std::string& ext) -> std::optional<PhoneCredential> {
+      if (ext != "1001" && ext != "1002" && ext != "1003") return std::nullopt;
+      return PhoneCredential{md5_hex(ext + ":switchyard:pw-" + ext), "switchyard"};
+    };
+    auto a = SipAdapter::start(options, centre_, registrar);
+    ASSERT_TRUE(a) << a.error().message;
+    sip_ = std::move(*a);
+    centre_.sip = sip_.get();
+    centre_.media = &media_;
+  }
+  void TearDown() override {
+    if (sip_) sip_->stop();
+    media_.stop();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Starts SIPp as the phone of `ext` running `scenario`, and registers it (over `transport`).
+  std::future<int> start_phone(const std::string& ext, const std::string& scenario,
+                               const std::string& transport = "u1") {
+    uint16_t sip_port = testing::free_sip_port();
+    uint16_t media_port = testing::free_media_port();
+    std::string keys = " -key ext " + ext + " -t " + transport;
+    auto phone = std::async(std::launch::async, [=] {
+      return run_sipp_phone(sip_port, scenario, "-mp " + std::to_string(media_port) + keys);
+    });
+    std::this_thread::sleep_for(100ms);  // SIPp binds its port (a process start, not a timer)
+    EXPECT_EQ(run_sipp(port_, "register.xml",
+                       "-au " + ext + " -ap pw-" + ext + " -key expires 300 -key contact_port " +
+                           std::to_string(sip_port) + keys),
+              0);
+    return phone;
+  }
+
+  // A caller from the trunk, answered by the centre; returns its leg id.
+  CallId start_caller() {
+    uint16_t media_port = testing::free_media_port();
+    caller_ = std::async(std::launch::async, [=, this] {
+      return run_sipp(port_, "call_pcap.xml", "-mp " + std::to_string(media_port));
+    });
+    EXPECT_TRUE(centre_.wait([&] { return !centre_.established_.empty(); }));
+    return centre_.inbound_.empty() ? 0 : centre_.inbound_[0];
+  }
+
+  // Dials the agent phone and waits for its answer.
+  CallId dial(const std::string& ext, bool expect_answer = true) {
+    CallId id = sip_->new_call_id();
+    auto port = media_.reserve(id);
+    EXPECT_TRUE(port) << port.error().message;
+    OutboundCall call;
+    call.id = id;
+    call.extension = ext;
+    call.caller_number = "13800000000";
+    call.caller_display = "95598 来电";
+    call.local = LocalMedia{"127.0.0.1", *port, 0, 0};
+    call.headers = {{"X-Call-Id", "c-" + std::to_string(id)}};
+    EXPECT_EQ(sip_->dial(call), id);
+    if (expect_answer) {
+      EXPECT_TRUE(centre_.wait([&] { return centre_.answered_.count(id) > 0; }));
+    }
+    return id;
+  }
+
+  LegCounters counters(CallId id) { return media_.leg_counters(id).value_or(LegCounters{}); }
+  // Waits (in real time: this is live RTP) until `pred(counters)` holds.
+  bool until(CallId id, std::function<bool(const LegCounters&)> pred,
+             std::chrono::seconds limit = 8s) {
+    auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+      if (pred(counters(id))) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+  // How much `field` of the leg grows over `ms` of live media.
+  uint64_t growth(CallId id, uint64_t LegCounters::*field, int ms) {
+    uint64_t before = counters(id).*field;
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    return counters(id).*field - before;
+  }
+
+  std::filesystem::path dir_;
+  Centre centre_;
+  MediaHost media_{"127.0.0.1", {43000, 43999}, centre_};
+  std::unique_ptr<SipAdapter> sip_;
+  uint16_t port_ = 0;
+  std::future<int> caller_;
+};
+
+// Frames of audible sound in each channel of a stereo WAV.
+std::pair<int, int> audible_frames(const std::string& path, int* channels) {
+  SF_INFO info{};
+  SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
+  if (!f) return {-1, -1};
+  *channels = info.channels;
+  std::vector<int16_t> buf(160 * info.channels);
+  int left = 0, right = 0;
+  while (sf_readf_short(f, buf.data(), 160) == 160) {
+    bool l = false, r = false;
+    for (int i = 0; i < 160; ++i) {
+      l |= std::abs(buf[i * info.channels]) > 300;
+      if (info.channels > 1) r |= std::abs(buf[i * info.channels + 1]) > 300;
+    }
+    left += l;
+    right += r;
+  }
+  sf_close(f);
+  return {left, right};
+}
+
+TEST_F(BridgeTest, AgentPhoneAnswersAndTheCallerIsBridgedBothWaysAndRecorded) {
+  auto phone = start_phone("1001", "agent_answer.xml");
+  ASSERT_EQ(sip_->registrations().size(), 1u);
+  CallId caller = start_caller();
+  CallId agent = dial("1001");
+  EXPECT_TRUE(centre_.ringing_.count(agent));
+  EXPECT_EQ(centre_.answered_[agent], 8);  // the phone picked PCMA from our offer
+  ASSERT_TRUE(media_.bridge(caller, agent));
+  std::string wav = (dir_ / "call.wav").string();
+  ASSERT_TRUE(media_.start_recording(caller, wav));
+
+  // Both people speak; each hears the other through Switchyard.
+  EXPECT_TRUE(
+      until(caller, [](auto& c) { return c.loud_frames_in >= 25 && c.loud_frames_out >= 25; }))
+      << "caller in " << counters(caller).loud_frames_in << " out "
+      << counters(caller).loud_frames_out;
+  EXPECT_TRUE(
+      until(agent, [](auto& c) { return c.loud_frames_in >= 25 && c.loud_frames_out >= 25; }))
+      << "agent in " << counters(agent).loud_frames_in << " out "
+      << counters(agent).loud_frames_out;
+
+  // Mute: the agent speaks on, the caller hears nothing of it.
+  media_.set_mute(agent, true);
+  std::this_thread::sleep_for(60ms);  // packets already mixed
+  EXPECT_EQ(growth(caller, &LegCounters::loud_frames_out, 300), 0u);
+  EXPECT_GE(growth(agent, &LegCounters::loud_frames_out, 200), 5u);  // the agent still hears
+  media_.set_mute(agent, false);
+
+  // Hold: the caller hears the hold tone, the agent hears silence.
+  media_.set_hold(caller, true);
+  std::this_thread::sleep_for(60ms);
+  uint64_t agent_heard = counters(agent).loud_frames_out;
+  EXPECT_GE(growth(caller, &LegCounters::loud_frames_out, 600), 12u);
+  EXPECT_EQ(counters(agent).loud_frames_out - agent_heard, 0u);
+  media_.set_hold(caller, false);
+  EXPECT_GE(growth(agent, &LegCounters::loud_frames_out, 300), 5u);
+
+  // DTMF to the agent leg goes out as RFC 4733 events on that leg only.
+  ASSERT_TRUE(media_.send_dtmf(agent, "5"));
+  EXPECT_TRUE(until(
+      agent, [](auto& c) { return c.events_out >= 6; }, 2s));
+  EXPECT_EQ(counters(caller).events_out, 0u);
+  EXPECT_FALSE(media_.send_dtmf(agent, "x"));
+
+  media_.stop_recording(caller);
+  ASSERT_TRUE(centre_.wait([&] { return centre_.recordings_.count(caller) > 0; }));
+  const auto& meta = centre_.recordings_.at(caller);
+  ASSERT_TRUE(meta) << meta.error().message;
+  EXPECT_EQ(meta->channels, 2);
+  EXPECT_GT(meta->duration_ms, 1000);
+  EXPECT_TRUE(std::filesystem::exists(meta->mp3_path));
+  EXPECT_GT(meta->mp3_bytes, 1000u);
+  int channels = 0;
+  auto [left, right] = audible_frames(wav, &channels);
+  EXPECT_EQ(channels, 2);
+  EXPECT_GE(left, 25) << "caller channel";
+  EXPECT_GE(right, 25) << "agent channel";
+
+  sip_->hangup(agent);
+  sip_->hangup(caller);
+  EXPECT_EQ(phone.get(), 0);  // the phone got our INVITE (with X-Call-Id), answered, took the BYE
+  EXPECT_EQ(caller_.get(), 0);
+  ASSERT_TRUE(centre_.wait([&] { return centre_.ended_.size() == 2; }));
+  EXPECT_EQ(centre_.ended_[agent], CallEndReason::kLocalHangup);
+}
+
+TEST_F(BridgeTest, SupervisorOnATcpPhoneListensUnheardThenBargesIn) {
+  auto agent_phone = start_phone("1001", "agent_answer.xml");
+  auto supervisor_phone = start_phone("1002", "agent_answer.xml", "t1");
+  ASSERT_EQ(sip_->registrations().size(), 2u);
+  CallId caller = start_caller();
+  CallId agent = dial("1001");
+  ASSERT_TRUE(media_.bridge(caller, agent));
+  CallId supervisor = dial("1002");  // INVITE over the TCP the phone registered with
+  ASSERT_TRUE(media_.attach_supervisor(caller, supervisor, media::SupervisorMode::kListen));
+  // The supervisor hears the call while speaking themselves; the agent is muted so that what
+  // the caller hears can only be the supervisor.
+  media_.set_mute(agent, true);
+  ASSERT_TRUE(
+      until(supervisor, [](auto& c) { return c.loud_frames_in >= 10 && c.loud_frames_out >= 10; }))
+      << "supervisor in " << counters(supervisor).loud_frames_in << " out "
+      << counters(supervisor).loud_frames_out;
+  EXPECT_EQ(growth(caller, &LegCounters::loud_frames_out, 300), 0u);  // listen: unheard
+  ASSERT_TRUE(media_.attach_supervisor(caller, supervisor, media::SupervisorMode::kBarge));
+  std::this_thread::sleep_for(60ms);
+  EXPECT_GE(growth(caller, &LegCounters::loud_frames_out, 300), 8u);  // barge: heard
+  media_.detach_supervisor(caller);
+  std::this_thread::sleep_for(60ms);
+  EXPECT_EQ(growth(caller, &LegCounters::loud_frames_out, 200), 0u);
+
+  sip_->hangup(supervisor);
+  sip_->hangup(agent);
+  sip_->hangup(caller);
+  EXPECT_EQ(agent_phone.get(), 0);
+  EXPECT_EQ(supervisor_phone.get(), 0);
+  EXPECT_EQ(caller_.get(), 0);
+}
+
+TEST_F(BridgeTest, BusyRingingOutAndUnregisteredPhonesFailTheLeg) {
+  CallId nobody = dial("1003", false);
+  ASSERT_TRUE(centre_.wait([&] { return centre_.failed_.count(nobody) > 0; }));
+  EXPECT_EQ(centre_.failed_[nobody], 480);
+
+  auto busy_phone = start_phone("1001", "agent_busy.xml");
+  CallId busy = dial("1001", false);
+  ASSERT_TRUE(centre_.wait([&] { return centre_.failed_.count(busy) > 0; }));
+  EXPECT_EQ(centre_.failed_[busy], 486);
+  EXPECT_EQ(busy_phone.get(), 0);
+
+  auto ringing_phone = start_phone("1002", "agent_ring.xml");
+  CallId ringing = dial("1002", false);
+  ASSERT_TRUE(centre_.wait([&] { return centre_.ringing_.count(ringing) > 0; }));
+  sip_->hangup(ringing);  // ring-no-answer: the centre gives up
+  ASSERT_TRUE(centre_.wait([&] { return centre_.failed_.count(ringing) > 0; }));
+  EXPECT_EQ(centre_.failed_[ringing], 487);
+  EXPECT_EQ(ringing_phone.get(), 0);  // it saw the CANCEL
+  EXPECT_TRUE(centre_.ended_.empty());
+  EXPECT_FALSE(media_.leg_counters(ringing));  // its media was released
+}
+
+}  // namespace
+}  // namespace sy::sip
