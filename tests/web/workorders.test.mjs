@@ -86,10 +86,10 @@ function shanghai(iso) {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`
 }
 
-async function newPage({ language, mobile } = {}) {
+async function newPage({ language, mobile, located = true } = {}) {
   const options = mobile
     ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2,
-        geolocation: HERE, permissions: ['geolocation'] }
+        ...(located ? { geolocation: HERE, permissions: ['geolocation'] } : {}) }
     : { viewport: { width: 1440, height: 900 } }
   const context = await browser.newContext({ ...options, locale: 'zh-CN', timezoneId: 'America/New_York' })
   const page = await context.newPage()
@@ -295,6 +295,28 @@ test('a field crew on a phone accepts, arrives with the browser\'s location, add
   await page.locator('.field-tabs').getByText('我的工单').click()
   await page.locator('[data-test=field-list]').getByText('暂无工单').waitFor()
   assert.equal(await page.locator(`[data-test=field-card-${number}]`).count(), 0)
+  await page.context().close()
+})
+
+test('a crew whose phone refuses the location is told so and may arrive without it', async () => {
+  const created = await agentApi.post('/work-orders', {
+    type: 'repair', subtype: 'meter_fault', customer_id: caller.id, description: '电表黑屏', channel: 'voice',
+  })
+  const id = created.body.id
+  assert.equal((await agentApi.post(`/work-orders/${id}/transitions`, { action: 'dispatch', note: '' })).status, 200)
+  const crew = await server.api(FIELD.username, FIELD.password)
+  assert.equal((await crew.post(`/work-orders/${id}/transitions`, { action: 'accept', note: '' })).status, 200)
+
+  const page = await newPage({ mobile: true, located: false })
+  await signIn(page, FIELD)
+  await page.locator(`[data-test=field-card-${created.body.number}]`).click()
+  await page.locator('[data-test=field-arrive]').click()
+  await page.locator('[data-test=field-message]').getByText('未获得定位权限').waitFor()
+  await page.locator('[data-test=field-arrive-without]').click()
+  await page.locator('[data-test=field-state]').getByText('处理中').waitFor()
+  const d = await agentApi.get(`/work-orders/${id}`)
+  assert.equal(d.body.state, 'in_progress')
+  assert.equal(d.body.transitions.at(-1).note, '已到达现场（未获取定位）')
   await page.context().close()
 })
 
