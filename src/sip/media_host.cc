@@ -1,6 +1,9 @@
 #include "sip/media_host.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <random>
@@ -34,9 +37,16 @@ std::string mp3_path_for(const std::string& wav_path) {
 }  // namespace
 
 MediaHost::MediaHost(std::string bind_ip, media::PortRange range, MediaEvents& events)
-    : bind_ip_(std::move(bind_ip)), range_(range), events_(events), next_hint_(range.first) {}
+    : bind_ip_(std::move(bind_ip)),
+      range_(range),
+      events_(events),
+      next_hint_(range.first),
+      epoll_fd_(epoll_create1(EPOLL_CLOEXEC)) {}
 
-MediaHost::~MediaHost() { stop(); }
+MediaHost::~MediaHost() {
+  stop();
+  if (epoll_fd_ >= 0) ::close(epoll_fd_);
+}
 
 void MediaHost::start() {
   if (running_.exchange(true)) return;
@@ -100,8 +110,20 @@ Result<uint16_t> MediaHost::reserve(CallId id) {
   auto leg = std::make_unique<Leg>();
   leg->socket = std::move(*socket);
   leg->socket->set_symmetric(true);
+  leg->id = id;
   uint16_t port = leg->socket->rtp_port();
   std::lock_guard lock(mu_);
+  if (legs_.count(id)) return leg_busy(id, "already open");
+  // Readiness of both sockets is watched through one epoll set, so a tick reads only the legs
+  // that have something (tagged pointer: low bit = RTCP).
+  for (int rtcp = 0; rtcp < 2; ++rtcp) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = reinterpret_cast<std::uintptr_t>(leg.get()) | static_cast<std::uintptr_t>(rtcp);
+    int fd = rtcp ? leg->socket->rtcp_fd() : leg->socket->rtp_fd();
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0)
+      return make_error(ErrorKind::kInternal, "media_epoll_failed", "cannot watch the RTP socket");
+  }
   next_hint_ = static_cast<uint16_t>(port + 2 > range_.last ? range_.first : port + 2);
   legs_[id] = std::move(leg);
   return port;
@@ -283,6 +305,7 @@ void MediaHost::stop_recording(CallId caller_leg) {
 }
 
 void MediaHost::run_encoder() {
+  if (encoder_.joinable()) pthread_setname_np(pthread_self(), "sy-recording");
   for (;;) {
     Encode job;
     {
@@ -405,16 +428,18 @@ std::optional<LegCounters> MediaHost::leg_counters(CallId id) const {
 
 void MediaHost::run() {
   using namespace std::chrono;
+  pthread_setname_np(pthread_self(), "sy-media");  // visible in top -H and /proc
   auto next = steady_clock::now();
   while (running_.load()) {
     next += milliseconds(20);
     tick_all();
     ++ticks_;
     auto now = steady_clock::now();
-    if (now > next + milliseconds(20)) {
-      ++late_;
-      next = now;  // do not burst to catch up: the jitter buffers absorb one slow tick
-    }
+    if (now > next + milliseconds(20)) ++late_;
+    // After a slow tick the next one runs at once, so the packets keep to the RTP clock and the
+    // far end sees one late packet, not a lasting shift; after a long stall (the process was
+    // stopped), start a new schedule instead of bursting.
+    if (now > next + milliseconds(200)) next = now;
     std::this_thread::sleep_until(next);
   }
 }
@@ -427,24 +452,32 @@ void MediaHost::tick_all() {
     std::lock_guard lock(mu_);
     uint8_t buffer[2048];
     // Pass 1: every leg's input, so a bridged call mixes this tick's packets from both sides.
-    for (auto& [id, leg_ptr] : legs_) {
-      Leg& leg = *leg_ptr;
-      for (int i = 0; i < 64; ++i) {  // drain, bounded per tick
+    // Level-triggered: a socket with several datagrams waiting shows up again in the next
+    // round. Bounded, so a flood cannot hold the tick.
+    epoll_event ready[1024];
+    for (int round = 0; round < 16; ++round) {
+      int n = epoll_wait(epoll_fd_, ready, 1024, 0);
+      if (n <= 0) break;
+      for (int e = 0; e < n; ++e) {
+        auto tagged = static_cast<std::uintptr_t>(ready[e].data.u64);
+        Leg& leg = *reinterpret_cast<Leg*>(tagged & ~std::uintptr_t{1});
+        if (tagged & 1) {  // RTCP is read so the socket never fills
+          auto got = leg.socket->receive_rtcp(buffer);
+          if (got && *got && leg.stream)
+            leg.stream->on_rtcp(std::span<const uint8_t>(buffer, (*got)->size), now);
+          continue;
+        }
         auto got = leg.socket->receive_rtp(buffer);
-        if (!got || !*got) break;
-        if (!leg.stream) continue;  // reserved, not answered yet: discard
+        if (!got || !*got || !leg.stream) continue;  // reserved, not answered yet: discard
         ++in_;
         ++leg.counters.packets_in;
         leg.stream->on_datagram(std::span<const uint8_t>(buffer, (*got)->size), now);
       }
-      for (int i = 0; i < 8; ++i) {  // RTCP is read so the socket never fills
-        auto got = leg.socket->receive_rtcp(buffer);
-        if (!got || !*got) break;
-        if (leg.stream) leg.stream->on_rtcp(std::span<const uint8_t>(buffer, (*got)->size), now);
-      }
-      if (leg.stream)
-        for (char d : leg.stream->take_digits()) digits.emplace_back(id, d);
+      if (n < 1024) break;
     }
+    for (auto& [id, leg_ptr] : legs_)
+      if (leg_ptr->stream)
+        for (char d : leg_ptr->stream->take_digits()) digits.emplace_back(id, d);
     // Pass 2: each call's graph (caller legs, and legs not bridged) sends every leg its packet.
     auto send = [&](Leg& to, const std::vector<uint8_t>& packet, bool loud) {
       if (packet.empty() || !sends(to.audio)) return;

@@ -129,6 +129,7 @@ class MediaHost {
 
  private:
   struct Leg {
+    CallId id = 0;
     std::unique_ptr<media::RtpSocket> socket;
     std::unique_ptr<media::RtpStream> stream;  // null until connect() for a reserved leg
     std::unique_ptr<media::CallMedia> graph;
@@ -159,6 +160,7 @@ class MediaHost {
   mutable std::mutex mu_;
   std::map<CallId, std::unique_ptr<Leg>> legs_;
   uint16_t next_hint_ = 0;
+  int epoll_fd_ = -1;  // readiness of every leg's RTP and RTCP socket
   std::thread thread_;
   std::atomic<bool> running_{false};
   std::atomic<std::uint64_t> ticks_{0}, late_{0}, in_{0}, out_{0};
