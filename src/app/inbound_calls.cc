@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
+#include <ctime>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <thread>
 #include <unordered_map>
@@ -131,6 +133,23 @@ class InboundCalls::Impl {
     std::uint64_t say_seq = 0;
     bool saying = false;
     std::function<void(sip::CallId)> after_say;
+    // Delivery to an agent's phone.
+    sip::CallId ringing_leg = 0;          // our INVITE to the offered agent's phone
+    sip::CallId agent_leg = 0;            // the answered agent leg, bridged
+    std::optional<std::int64_t> agent_id;
+    std::string recording_id;
+  };
+  // Our outbound leg to an agent's phone, for one offer.
+  struct AgentLeg {
+    sip::CallId caller = 0;     // the caller's leg
+    std::uint64_t media = 0;    // its media leg (reserved before the INVITE)
+    AcdOffer offer;
+    bool withdrawn = false;     // the ACD took the offer back (ring time-out): cancel quietly
+    bool answered = false;
+  };
+  struct PendingRecording {
+    std::string recording_id;
+    std::string call_id;
   };
 
   static TimePoint now() { return SystemClock::instance().now(); }
@@ -178,13 +197,25 @@ class InboundCalls::Impl {
   }
 
   void ended(sip::CallId id, sip::CallEndReason reason) {
+    if (auto leg = legs_.find(id); leg != legs_.end()) {
+      agent_leg_ended(id, leg->second, reason);
+      return;
+    }
     Call* call = find(id);
     if (!call) return;
     media_.close(id);
     TimePoint t = now();
+    if (call->agent_leg || call->ringing_leg) {
+      sip::CallId other = call->agent_leg ? call->agent_leg : call->ringing_leg;
+      if (auto leg = legs_.find(other); leg != legs_.end()) leg->second.caller = 0;
+      if (auto* s = sip()) s->hangup(other);  // BYE to the agent, or CANCEL while ringing
+    }
+    if (call->agent_leg && call->end_reason.empty())
+      call->end_reason = reason == sip::CallEndReason::kRemoteHangup ? "caller_hangup"
+                                                                      : sip::end_reason_name(reason);
     if (call->session->state() != ivr::SessionState::kEnded)
       (void)call->session->call_ended(sip::end_reason_name(reason), t);
-    leave_queue(*call, t, /*abandoned=*/true);
+    leave_queue(*call, t, /*abandoned=*/call->agent_leg == 0);
     store::CallFinished f;
     f.ended_at = t;
     f.end_reason = call->end_reason.empty() ? sip::end_reason_name(reason) : call->end_reason;
@@ -196,6 +227,7 @@ class InboundCalls::Impl {
     if (!call->routing_reason.empty()) f.routing_reason = call->routing_reason;
     std::string customer = variable(*call->session, "customer_id");
     if (!customer.empty()) f.customer_id = std::atoll(customer.c_str());
+    if (!call->recording_id.empty()) f.recording_id = call->recording_id;
     std::string record_id = call->record_id;
     calls_.erase(id);
     --owner_.active_;
@@ -204,7 +236,13 @@ class InboundCalls::Impl {
 
   // The call leaves the ACD (hang-up while waiting or ringing: abandoned).
   void leave_queue(Call& call, TimePoint t, bool abandoned) {
-    if (!call.queued) return;
+    if (!call.queued) {
+      if (call.agent_leg && acd()) {  // the conversation is over
+        Status st = acd()->end(call.record_id);
+        if (!st) spdlog::debug("call {}: ACD end: {}", call.record_id, st.error().message);
+      }
+      return;
+    }
     call.queued = false;
     if (!call.wait_s)
       call.wait_s = static_cast<int>(
@@ -452,20 +490,189 @@ class InboundCalls::Impl {
                       n.kind == AcdNotice::Kind::kVoicemail ? "closed" : "timeout", now()));
         break;
       case AcdNotice::Kind::kOfferWithdrawn:
-        spdlog::info("call {}: extension {} did not answer; back in the queue", n.call_id, n.extension);
+        spdlog::info("call {}: extension {} did not answer in time; back in the queue", n.call_id,
+                     n.extension);
+        offer_withdrawn(n.call_id);
         break;
     }
   }
 
+  // The ACD chose an agent: ring their registered phone, our media leg reserved for the answer.
   void acd_offer(const AcdOffer& o) {
     sip::CallId id = by_record(o.call_id);
-    if (!find(id)) {
-      spdlog::info("ACD offered call {} to extension {}, but the caller is gone", o.call_id, o.extension);
+    Call* call = find(id);
+    if (!call || !call->queued || call->callback_accepted) {
+      spdlog::info("ACD offered call {} to extension {}, but the caller is not on the line",
+                   o.call_id, o.extension);
+      if (acd()) (void)acd()->end(o.call_id);
       return;
     }
-    // Delivery to the agent's phone comes with the registrar; until then the offer times out.
-    spdlog::warn("call {}: offered to extension {} ({}), but agent phones are not reachable yet",
-                 o.call_id, o.extension, o.reason);
+    auto* s = sip();
+    std::uint64_t media_id = next_media_leg_++;
+    auto port = media_.reserve(media_id);
+    if (!s || !port) {
+      spdlog::warn("call {}: cannot ring extension {}: {}", o.call_id, o.extension,
+                   port ? "SIP is stopping" : port.error().message);
+      if (port) media_.close(media_id);
+      if (acd()) (void)acd()->refuse(o.call_id);
+      return;
+    }
+    sip::OutboundCall out;
+    out.extension = o.extension;
+    out.caller_number = call->in.caller;
+    out.caller_display = variable(*call->session, "customer_name");
+    out.local = sip::LocalMedia{options_.media_ip, *port, 0, 0};
+    out.headers = {{"X-Call-Id", o.call_id}, {"X-Queue", o.queue}};
+    sip::CallId leg = s->dial(out);
+    legs_[leg] = AgentLeg{id, media_id, o, false, false};
+    call->ringing_leg = leg;
+    call->routing_reason = o.reason;
+    spdlog::info("call {}: ringing extension {} (agent {}) for queue {}", o.call_id, o.extension,
+                 o.agent_id, o.queue);
+  }
+
+  void outbound_ringing(sip::CallId leg) {
+    if (auto it = legs_.find(leg); it != legs_.end())
+      spdlog::debug("call {}: extension {} is ringing", it->second.offer.call_id,
+                    it->second.offer.extension);
+  }
+
+  // The agent picked up: accept in the ACD, bridge caller and agent, start the recording.
+  void outbound_answered(sip::CallId leg, const sip::NegotiatedAudio& audio) {
+    auto it = legs_.find(leg);
+    if (it == legs_.end()) return;
+    AgentLeg& a = it->second;
+    Call* call = a.caller ? find(a.caller) : nullptr;
+    auto* s = sip();
+    if (!call || a.withdrawn || call->ringing_leg != leg) {  // too late: the caller or offer is gone
+      if (s) s->hangup(leg);
+      return;
+    }
+    a.answered = true;
+    TimePoint t = now();
+    if (Status st = media_.connect(a.media, audio); !st) {
+      spdlog::warn("call {}: agent media: {}", a.offer.call_id, st.error().message);
+      if (s) s->hangup(leg);
+      return;
+    }
+    if (Status st = acd()->accept(a.offer.call_id); !st)
+      spdlog::warn("call {}: ACD accept: {}", a.offer.call_id, st.error().message);
+    call->ringing_leg = 0;
+    call->agent_leg = leg;
+    call->queued = false;
+    call->agent_id = a.offer.agent_id;
+    call->wait_s = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::seconds>(t - call->queued_at).count());
+    ++call->say_token;  // no more announcements
+    call->saying = false;
+    call->after_say = nullptr;
+    media_.stop_playback(a.caller);
+    if (call->session->state() != ivr::SessionState::kEnded)
+      (void)call->session->call_ended("agent_answered", t);
+    if (Status st = media_.bridge(a.caller, a.media); !st)
+      spdlog::warn("call {}: bridge: {}", a.offer.call_id, st.error().message);
+    std::optional<std::string> recording;
+    if (!options_.recordings_dir.empty()) {
+      std::string rec_id = "r" + call->record_id.substr(1);
+      std::string dir = options_.recordings_dir + "/" + day_folder(t);
+      std::error_code ec;
+      std::filesystem::create_directories(dir, ec);
+      std::string wav = dir + "/" + rec_id + ".wav";
+      if (Status st = media_.start_recording(a.caller, wav); !st) {
+        spdlog::warn("call {}: recording: {}", a.offer.call_id, st.error().message);
+      } else {
+        call->recording_id = rec_id;
+        recording = rec_id;
+        recordings_[a.caller] = PendingRecording{rec_id, call->record_id};
+        store::Recording r;
+        r.id = rec_id;
+        r.call_id = call->record_id;
+        r.path = wav;
+        r.format = store::RecordingFormat::kWav;
+        r.created_at = t;
+        records_.recording_created(r);
+      }
+    }
+    store::CallAnswered answered;
+    answered.answered_at = t;
+    answered.agent_id = a.offer.agent_id;
+    answered.queue = a.offer.queue;
+    answered.wait_s = *call->wait_s;
+    answered.routing_reason = a.offer.reason;
+    answered.recording_id = recording;
+    records_.call_answered(call->record_id, answered);
+    spdlog::info("call {}: answered by extension {} after {} s in {}", call->record_id,
+                 a.offer.extension, *call->wait_s, a.offer.queue);
+  }
+
+  // The agent's phone did not answer (busy, declined, not reachable, no response, cancelled).
+  void outbound_failed(sip::CallId leg, int status) {
+    auto it = legs_.find(leg);
+    if (it == legs_.end()) return;
+    AgentLeg a = it->second;
+    legs_.erase(it);
+    media_.close(a.media);
+    Call* call = a.caller ? find(a.caller) : nullptr;
+    if (call && call->ringing_leg == leg) call->ringing_leg = 0;
+    if (a.withdrawn || !call || !acd()) return;  // the ACD already knows
+    spdlog::info("call {}: extension {} did not answer ({}); back in the queue", a.offer.call_id,
+                 a.offer.extension, status);
+    if (status == 480 || status == 404) acd()->agent_unreachable(a.offer.extension);
+    Status st = status == 486 || status == 600 || status == 603 ? acd()->refuse(a.offer.call_id)
+                                                                : acd()->ring_no_answer(a.offer.call_id);
+    if (!st) spdlog::warn("call {}: ACD: {}", a.offer.call_id, st.error().message);
+  }
+
+  // The ring time-out passed: the ACD took the offer back (agent not ready, call re-queued).
+  void offer_withdrawn(const std::string& call_id) {
+    sip::CallId id = by_record(call_id);
+    Call* call = find(id);
+    if (!call || !call->ringing_leg) return;
+    if (auto it = legs_.find(call->ringing_leg); it != legs_.end()) it->second.withdrawn = true;
+    if (auto* s = sip()) s->hangup(call->ringing_leg);  // CANCEL
+    call->ringing_leg = 0;
+  }
+
+  // An answered agent leg ended: the agent hung up (the caller is released too), or we did.
+  void agent_leg_ended(sip::CallId leg, AgentLeg a, sip::CallEndReason reason) {
+    legs_.erase(leg);
+    media_.close(a.media);
+    Call* call = a.caller ? find(a.caller) : nullptr;
+    if (!call || call->agent_leg != leg) return;
+    if (call->end_reason.empty())
+      call->end_reason = reason == sip::CallEndReason::kRemoteHangup ? "agent_hangup"
+                                                                      : sip::end_reason_name(reason);
+    if (auto* s = sip()) s->hangup(a.caller);
+  }
+
+  void recording_finished(sip::CallId caller_leg, const Result<media::RecordingMetadata>& result) {
+    auto it = recordings_.find(caller_leg);
+    if (it == recordings_.end()) return;
+    PendingRecording p = it->second;
+    recordings_.erase(it);
+    if (!result) {
+      spdlog::warn("recording {}: {}", p.recording_id, result.error().message);
+      return;
+    }
+    store::Recording r;
+    r.id = p.recording_id;
+    r.call_id = p.call_id;
+    r.path = result->mp3_path.empty() ? result->wav_path : result->mp3_path;
+    r.format = result->mp3_path.empty() ? store::RecordingFormat::kWav : store::RecordingFormat::kMp3;
+    r.duration_ms = result->duration_ms;
+    r.size_bytes = static_cast<std::int64_t>(result->mp3_path.empty() ? result->wav_bytes
+                                                                       : result->mp3_bytes);
+    records_.recording_encoded(r);
+    spdlog::info("recording {} of call {}: {} ms, {}", r.id, r.call_id, r.duration_ms, r.path);
+  }
+
+  static std::string day_folder(TimePoint t) {
+    std::time_t secs = static_cast<std::time_t>(to_unix_ms(t) / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y/%m/%d", &tm);
+    return buf;
   }
 
   sip::CallId by_record(const std::string& record_id) const {
@@ -535,6 +742,10 @@ class InboundCalls::Impl {
   InboundOptions options_;
   PromptLibrary prompts_;   // prompt worker only
   std::map<sip::CallId, Call> calls_;  // control loop only
+  std::map<sip::CallId, AgentLeg> legs_;  // outbound legs to agent phones; control loop only
+  std::map<sip::CallId, PendingRecording> recordings_;  // caller leg → recording being encoded
+  // Media legs of agent phones are keyed apart from SIP's ids (reserved before the INVITE).
+  std::uint64_t next_media_leg_ = std::uint64_t{1} << 62;
   Worker lookup_worker_;
   Worker prompt_worker_;
 };
@@ -569,6 +780,32 @@ void InboundCalls::on_call_ended(sip::CallId id, sip::CallEndReason reason) {
 }
 void InboundCalls::on_digit(sip::CallId id, char digit) {
   loop_.post([this, id, digit] { impl_->digit(id, digit); });
+}
+void InboundCalls::on_outbound_ringing(sip::CallId id) {
+  loop_.post([this, id] { impl_->outbound_ringing(id); });
+}
+void InboundCalls::on_outbound_answered(sip::CallId id, const sip::NegotiatedAudio& audio) {
+  loop_.post([this, id, audio] { impl_->outbound_answered(id, audio); });
+}
+void InboundCalls::on_outbound_failed(sip::CallId id, int sip_status) {
+  loop_.post([this, id, sip_status] { impl_->outbound_failed(id, sip_status); });
+}
+void InboundCalls::on_phone_registered(const std::string& extension, const std::string& contact) {
+  loop_.post([this, extension, contact] {
+    spdlog::info("phone {} registered from {}", extension, contact);
+    if (auto* acd = impl_->acd()) acd->agent_reachable(extension);
+  });
+}
+void InboundCalls::on_phone_unregistered(const std::string& extension, sip::UnregisterReason reason) {
+  loop_.post([this, extension, reason] {
+    spdlog::info("phone {} unregistered ({})", extension, sip::unregister_reason_name(reason));
+    if (reason == sip::UnregisterReason::kReplaced) return;  // another contact took it over
+    if (auto* acd = impl_->acd()) acd->agent_unreachable(extension);
+  });
+}
+void InboundCalls::on_recording_finished(sip::CallId caller_leg,
+                                         const Result<media::RecordingMetadata>& result) {
+  loop_.post([this, caller_leg, result] { impl_->recording_finished(caller_leg, result); });
 }
 void InboundCalls::offer(const AcdOffer& offer) { impl_->acd_offer(offer); }
 void InboundCalls::notice(const AcdNotice& notice) { impl_->acd_notice(notice); }

@@ -33,9 +33,13 @@ struct InboundOptions {
   AcdService* acd = nullptr;
   std::chrono::seconds announce_interval{30};  // position and estimated wait, spoken this often
   std::chrono::seconds callback_offer_after{60};  // 0: the caller is not offered a callback
+  std::string recordings_dir;  // "" : calls are not recorded
 };
 
-class InboundCalls final : public sip::CallHandler, public sip::MediaEvents, public OfferSink {
+class InboundCalls final : public sip::CallHandler,
+                           public sip::MediaEvents,
+                           public sip::RegistrationEvents,
+                           public OfferSink {
  public:
   InboundCalls(ControlLoop& loop, FlowRegistry& flows, sip::MediaHost& media,
                store::Repositories& repos, CallRecordSink& records, InboundOptions options);
@@ -56,9 +60,18 @@ class InboundCalls final : public sip::CallHandler, public sip::MediaEvents, pub
   void on_call_established(sip::CallId id) override;
   void on_media_changed(sip::CallId id, const sip::NegotiatedAudio& audio) override;
   void on_call_ended(sip::CallId id, sip::CallEndReason reason) override;
+  // Our call to an agent's phone (SipAdapter::dial).
+  void on_outbound_ringing(sip::CallId id) override;
+  void on_outbound_answered(sip::CallId id, const sip::NegotiatedAudio& audio) override;
+  void on_outbound_failed(sip::CallId id, int sip_status) override;
+  // sip::RegistrationEvents (SIP thread): the agent's phone came or went.
+  void on_phone_registered(const std::string& extension, const std::string& contact) override;
+  void on_phone_unregistered(const std::string& extension, sip::UnregisterReason reason) override;
   // sip::MediaEvents (media thread).
   void on_digit(sip::CallId id, char digit) override;
   void on_playback_finished(sip::CallId id, std::uint64_t sequence) override;
+  void on_recording_finished(sip::CallId caller_leg,
+                             const Result<media::RecordingMetadata>& result) override;
   // OfferSink (control loop): the ACD chose an agent for a queued caller, or has news for one.
   void offer(const AcdOffer& offer) override;
   void notice(const AcdNotice& notice) override;

@@ -20,14 +20,15 @@ class RunningTelephony final : public Telephony {
         calls_(loop, *flows_, media_, repos, records_,
                InboundOptions{media_ip_, config.data_dir + "/tts", acd,
                               std::chrono::seconds(config.acd.announce_interval_s),
-                              std::chrono::seconds(config.acd.callback_offer_after_s)}),
+                              std::chrono::seconds(config.acd.callback_offer_after_s),
+                              config.recording.enabled ? config.data_dir + "/recordings" : ""}),
         media_(media_ip_,
                media::PortRange{static_cast<uint16_t>(config.rtp.port_min),
                                 static_cast<uint16_t>(config.rtp.port_max)},
                calls_) {}
   ~RunningTelephony() override { stop(); }
 
-  Status start(const config::Config& config) {
+  Status start(const config::Config& config, store::Repositories& repos) {
     media_.start();
     sip::SipOptions options;
     options.host = config.sip.listen.host;
@@ -36,7 +37,16 @@ class RunningTelephony final : public Telephony {
     options.max_calls = config.sip.max_calls;
     options.retry_after_s = config.sip.retry_after_s;
     options.session_expires_s = config.sip.session_expires_s;
-    auto adapter = sip::SipAdapter::start(options, calls_);
+    options.realm = config.sip.domain;
+    // Agent phones register with the extension and SIP password stored for the agent.
+    sip::Registrar registrar;
+    registrar.events = &calls_;
+    registrar.credentials = [&repos](const std::string& extension) -> std::optional<sip::PhoneCredential> {
+      auto agent = repos.agents.get_by_extension(extension);
+      if (!agent || agent->sip_ha1.empty()) return std::nullopt;
+      return sip::PhoneCredential{agent->sip_ha1, agent->sip_realm};
+    };
+    auto adapter = sip::SipAdapter::start(options, calls_, std::move(registrar));
     if (!adapter) {
       media_.stop();
       return adapter.error();
@@ -86,7 +96,7 @@ Result<std::unique_ptr<Telephony>> Telephony::start(const config::Config& config
   auto flows = FlowRegistry::load(config.sip.services);
   if (!flows) return flows.error();
   auto telephony = std::make_unique<RunningTelephony>(config, repos, loop, std::move(*flows), acd);
-  SY_TRY(telephony->start(config));
+  SY_TRY(telephony->start(config, repos));
   if (acd) {
     InboundCalls* calls = &telephony->calls();
     loop.post([acd, calls] { acd->set_offer_sink(calls); });

@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# End to end, caller to agent: a real `switchyard serve` on a demo database; SIPp as the trunk
+# caller and as the agents' phones (REGISTER with digest auth, then ringing / answering with
+# RTP from SIPp's pcaps). Checks what a caller, an agent and an operator would:
+#  - an agent whose phone is not registered cannot go ready;
+#  - a caller from a demo customer's number goes through the IVR (0 for an agent), is queued,
+#    rings the first ready agent, whose phone does not answer: that agent is set not ready and
+#    the caller keeps waiting; the next agent who goes ready gets the call, it is bridged and
+#    recorded (stereo WAV with the caller on the left and the agent on the right, MP3 after);
+#  - a second caller of the same area, over the area's cap, is told so and the record says so;
+#  - GET /api/v1/calls/{id} shows agent, queue, wait, IVR path and recording id;
+#  - a phone that unregisters sets its agent not ready.
+set -euo pipefail
+BIN=$1
+SRC=$2
+SCEN=$SRC/tests/sip/scenarios
+TMP=$(mktemp -d /tmp/sy-sip-agent.XXXXXX)
+SERVER_PID=
+BG=()
+cleanup() {
+  for p in "${BG[@]}"; do kill "$p" 2>/dev/null || true; done
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; echo "--- server log"; tail -n 60 "$TMP/serve.log" || true; exit 1; }
+
+free_port() {  # a port free for UDP and TCP on 127.0.0.1
+  python3 - <<'PY'
+import socket
+for _ in range(100):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
+    port = u.getsockname()[1]
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        t.bind(("127.0.0.1", port)); t.close(); u.close(); print(port); break
+    except OSError:
+        t.close(); u.close()
+PY
+}
+rtp_port() { echo $(( 40000 + (RANDOM % 1000) * 20 )); }
+
+echo "$(date +%T) demo data"
+"$BIN" demo-data --customers 2000 --seed 1 --data "$TMP" >"$TMP/demo.log" 2>&1 || { cat "$TMP/demo.log"; exit 1; }
+AGENT_PW=$(grep -o "sign-in password [^ ]*" "$TMP/demo.log" | cut -d' ' -f3)
+SIP_PW=$(grep -o "phone (SIP) password [^ ]*" "$TMP/demo.log" | cut -d' ' -f4)
+[ -n "$AGENT_PW" ] && [ -n "$SIP_PW" ] || fail "demo passwords not printed"
+
+# Two demo customers of one area (not VIP, no outage quirks needed): callers A and C.
+read -r AREA PHONE_A PHONE_C < <(python3 - "$TMP/switchyard.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = db.execute("""SELECT c.region_code, MIN(p.phone), MAX(p.phone) FROM customers c
+  JOIN customer_phones p ON p.customer_id = c.id WHERE c.vip_level = 0
+  GROUP BY c.region_code HAVING COUNT(DISTINCT c.id) >= 2 ORDER BY c.region_code LIMIT 1""").fetchone()
+a = db.execute("""SELECT MIN(p.phone) FROM customer_phones p JOIN customers c ON c.id = p.customer_id
+  WHERE c.region_code = ? AND c.vip_level = 0""", (rows[0],)).fetchone()[0]
+cid = db.execute("SELECT customer_id FROM customer_phones WHERE phone = ?", (a,)).fetchone()[0]
+c = db.execute("""SELECT MIN(p.phone) FROM customer_phones p JOIN customers c ON c.id = p.customer_id
+  WHERE c.region_code = ? AND c.vip_level = 0 AND c.id <> ?""", (rows[0], cid)).fetchone()[0]
+print(rows[0], a, c)
+PY
+)
+echo "   callers $PHONE_A and $PHONE_C of area $AREA (capped at 1 waiting caller)"
+
+# The shipped flow, with the day service at any hour so 0 reaches an agent whenever this runs.
+sed 's/^    next: night_notice$/    next: outage/' "$SRC/config/flows/hotline-95598.yaml" >"$TMP/flow.yaml"
+grep -q "next: night_notice" "$TMP/flow.yaml" && fail "could not open the day service in the test flow"
+
+SIP_PORT=$(free_port)
+RTP_MIN=$(( 30000 + (RANDOM % 300) * 20 ))
+cd "$TMP"
+SWITCHYARD_SIP_SERVICES="95598=$TMP/flow.yaml" SWITCHYARD_SIP_TRUNKS=127.0.0.1 \
+SWITCHYARD_RTP_PORT_MIN=$RTP_MIN SWITCHYARD_RTP_PORT_MAX=$((RTP_MIN + 199)) \
+SWITCHYARD_ACD_RING_TIMEOUT_S=4 SWITCHYARD_ACD_REQUIRE_REGISTERED_PHONE=true \
+SWITCHYARD_ACD_REGION_CAPS="$AREA=1" SWITCHYARD_ACD_CALLBACK_OFFER_AFTER_S=0 \
+SWITCHYARD_ACD_ANNOUNCE_INTERVAL_S=5 \
+  "$BIN" serve --data "$TMP" --http 127.0.0.1:0 --sip "127.0.0.1:$SIP_PORT" >"$TMP/serve.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  grep -q "SIP on" "$TMP/serve.log" 2>/dev/null && break
+  kill -0 "$SERVER_PID" 2>/dev/null || fail "serve exited"
+  sleep 0.1
+done
+grep -q "SIP on 127.0.0.1:$SIP_PORT" "$TMP/serve.log" || fail "serve did not start SIP"
+HTTP=$(grep -o "open http://[0-9.:]*" "$TMP/serve.log" | head -1 | sed 's|open ||')
+ADMIN_PW=$(grep -o "密码 [^ ]*" "$TMP/serve.log" | head -1 | cut -d' ' -f2)
+
+login() {  # user password name: cookie jar $TMP/name.jar, CSRF token in $TMP/name.csrf
+  curl -sf -c "$TMP/$3.jar" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"$2\"}" "$HTTP/api/v1/auth/login" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])' >"$TMP/$3.csrf" || fail "sign-in of $1"
+}
+set_state() {  # name state: prints the HTTP status
+  curl -s -o "$TMP/state.out" -w '%{http_code}' -b "$TMP/$1.jar" -H "X-CSRF-Token: $(cat "$TMP/$1.csrf")" \
+    -H 'Content-Type: application/json' -d "{\"state\":\"$2\"}" "$HTTP/api/v1/agents/me/state"
+}
+my_state() { curl -sf -b "$TMP/$1.jar" "$HTTP/api/v1/agents/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])'; }
+api() { curl -sf -b "$TMP/admin.jar" "$HTTP/api/v1/$1"; }
+login admin "$ADMIN_PW" admin
+login agent8001 "$AGENT_PW" a1
+login agent8003 "$AGENT_PW" a3
+
+echo "$(date +%T) 1. without a registered phone an agent cannot go ready"
+CODE=$(set_state a1 ready)
+[ "$CODE" != 200 ] || fail "agent8001 went ready with no phone registered"
+
+echo "$(date +%T) 2. phones register with digest auth: 8001 answers, 8003 rings unanswered"
+P1=$(free_port); P3=$(free_port)
+sipp -sf "$SCEN/agent_phone_answer.xml" -i 127.0.0.1 -p "$P1" -mp "$(rtp_port)" -m 1 -d 1000 -nostdin \
+  -timeout 90s -timeout_error >"$TMP/phone1.log" 2>&1 &
+PHONE1=$!; BG+=("$PHONE1")
+sipp -sf "$SCEN/agent_noanswer.xml" -i 127.0.0.1 -p "$P3" -m 1 -nostdin -timeout 90s \
+  -timeout_error >"$TMP/phone3.log" 2>&1 &
+PHONE3=$!; BG+=("$PHONE3")
+register() {  # extension contact_port expires
+  sipp "127.0.0.1:$SIP_PORT" -sf "$SCEN/agent_register.xml" -i 127.0.0.1 -m 1 -nostdin \
+    -timeout 20s -timeout_error -key ext "$1" -key contact_port "$2" -key expires "$3" \
+    -au "$1" -ap "$SIP_PW" >>"$TMP/register.log" 2>&1
+}
+register 8001 "$P1" 300 || fail "8001 could not register"
+register 8003 "$P3" 300 || fail "8003 could not register"
+CODE=$(set_state a3 ready)
+[ "$CODE" = 200 ] || fail "agent8003 could not go ready with a registered phone: $CODE $(cat "$TMP/state.out")"
+
+echo "$(date +%T) 3. caller A asks for an agent; caller C of the same area, over its cap"
+sipp "127.0.0.1:$SIP_PORT" -sf "$SCEN/ivr_agent.xml" -s 95598 -i 127.0.0.1 -m 1 -nostdin \
+  -key caller "$PHONE_A" -mp "$(rtp_port)" -d 9000 -timeout 80s -timeout_error >"$TMP/callerA.log" 2>&1 &
+CALLER_A=$!; BG+=("$CALLER_A")
+sleep 2
+sipp "127.0.0.1:$SIP_PORT" -sf "$SCEN/ivr_agent.xml" -s 95598 -i 127.0.0.1 -m 1 -nostdin \
+  -key caller "$PHONE_C" -mp "$(rtp_port)" -d 8000 -timeout 80s -timeout_error >"$TMP/callerC.log" 2>&1 &
+CALLER_C=$!; BG+=("$CALLER_C")
+
+echo "$(date +%T) 4. 8003's phone rings unanswered: after the ring time-out 8003 is not ready"
+STATE=ready
+for _ in $(seq 1 400); do
+  STATE=$(my_state a3); [ "$STATE" != ready ] && break; sleep 0.1
+done
+[ "$STATE" != ready ] || fail "agent8003 still ready after ringing unanswered"
+echo "   agent8003 is now $STATE"
+wait "$PHONE3" || fail "8003's phone did not ring and get cancelled as scripted"
+CODE=$(set_state a1 ready)
+[ "$CODE" = 200 ] || fail "agent8001 could not go ready: $CODE $(cat "$TMP/state.out")"
+
+echo "$(date +%T) 5. the call reaches 8001, is bridged and recorded; both callers hang up"
+wait "$PHONE1" || fail "8001's phone did not get the call as scripted"
+wait "$CALLER_A" || fail "caller A's call did not go as scripted"
+wait "$CALLER_C" || fail "caller C's call did not go as scripted"
+
+record() {  # phone: the newest call record from it, as JSON, once ended
+  for _ in $(seq 1 100); do
+    api "calls?from=$1" >"$TMP/rec.json" 2>/dev/null || true
+    if python3 -c 'import json,sys; i=json.load(open(sys.argv[1]))["items"]; sys.exit(0 if i and i[0]["ended_at"] else 1)' "$TMP/rec.json" 2>/dev/null; then
+      python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["items"][0], ensure_ascii=False))' "$TMP/rec.json"
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+REC_A=$(record "$PHONE_A") || fail "no ended record for caller A"
+echo "   A: $REC_A"
+CALL_ID=$(echo "$REC_A" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+api "calls/$CALL_ID" >"$TMP/callA.json" || fail "GET /api/v1/calls/$CALL_ID"
+python3 - "$TMP/callA.json" <<'PY' || fail "caller A's record"
+import json, sys
+c = json.load(open(sys.argv[1]))
+assert c["agent"] == "agent8001", c["agent"]
+assert c["queue"] == "general", c["queue"]
+assert c["answered_at"] and c["ended_at"], c
+assert c["wait_s"] is not None and c["wait_s"] >= 4, c["wait_s"]  # rang 8003 for 4 s first
+assert c["end_reason"] == "caller_hangup", c["end_reason"]
+p = c["ivr_path"]
+assert p[0] == "welcome" and "menu" in p and p[-1] == "agent", p
+assert c["recording_id"], "no recording id"
+PY
+REC_ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["recording_id"])' "$TMP/callA.json")
+
+REC_C=$(record "$PHONE_C") || fail "no ended record for caller C"
+echo "   C: $REC_C"
+echo "$REC_C" | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+assert c["routing_reason"].startswith("region_capped"), c["routing_reason"]
+assert c["agent"] is None, c["agent"]
+assert "agent" in c["ivr_path"] and "callback_offer" in c["ivr_path"], c["ivr_path"]
+' || fail "caller C's record does not say the area was capped"
+
+echo "$(date +%T) 6. the recording: MP3 after hang-up, stereo WAV with caller (left) and agent (right)"
+MP3=
+for _ in $(seq 1 100); do
+  MP3=$(python3 - "$TMP/switchyard.db" "$REC_ID" <<'PY'
+import sqlite3, sys
+r = sqlite3.connect(sys.argv[1]).execute("SELECT path, format FROM recordings WHERE id = ?", (sys.argv[2],)).fetchone()
+print(r[0] if r and r[1] == "mp3" else "")
+PY
+)
+  [ -n "$MP3" ] && break; sleep 0.1
+done
+[ -n "$MP3" ] && [ -s "$MP3" ] || fail "no MP3 recording for $REC_ID"
+python3 - "${MP3%.mp3}.wav" <<'PY' || fail "the recording does not carry both sides"
+import array, sys, wave
+w = wave.open(sys.argv[1])
+assert w.getnchannels() == 2 and w.getframerate() == 8000, (w.getnchannels(), w.getframerate())
+s = array.array("h", w.readframes(w.getnframes()))
+loud = [0, 0]
+for ch in (0, 1):
+    side = s[ch::2]
+    for i in range(0, len(side) - 160, 160):  # 20 ms frames above about -40 dBFS
+        if sum(abs(x) for x in side[i:i + 160]) / 160 > 330: loud[ch] += 1
+print(f"   {w.getnframes() / 8000:.1f} s, loud 20 ms frames: caller {loud[0]}, agent {loud[1]}")
+assert loud[0] >= 50 and loud[1] >= 50, loud
+PY
+
+echo "$(date +%T) 7. 8001's phone unregisters: the agent is set not ready at once"
+register 8001 "$P1" 0 || fail "8001 could not unregister"
+STATE=ready
+for _ in $(seq 1 50); do
+  STATE=$(my_state a1); [ "$STATE" != ready ] && break; sleep 0.1
+done
+[ "$STATE" != ready ] || fail "agent8001 still ready with no phone"
+echo "OK"
