@@ -54,7 +54,10 @@ void MediaHost::start() {
     std::lock_guard lock(encode_mu_);
     encoder_stop_ = false;
   }
-  encoder_ = std::thread([this] { run_encoder(); });
+  encoder_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "sy-recording");
+    run_encoder();
+  });
   thread_ = std::thread([this] { run(); });
 }
 
@@ -305,7 +308,6 @@ void MediaHost::stop_recording(CallId caller_leg) {
 }
 
 void MediaHost::run_encoder() {
-  if (encoder_.joinable()) pthread_setname_np(pthread_self(), "sy-recording");
   for (;;) {
     Encode job;
     {

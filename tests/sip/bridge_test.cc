@@ -316,6 +316,22 @@ TEST_F(BridgeTest, SupervisorOnATcpPhoneListensUnheardThenBargesIn) {
   EXPECT_EQ(caller_.get(), 0);
 }
 
+TEST_F(BridgeTest, AgentHangsUpOnThePhoneAndOnlyTheAgentLegEnds) {
+  auto phone = start_phone("1001", "agent_hangup.xml");
+  CallId caller = start_caller();
+  CallId agent = dial("1001");
+  ASSERT_TRUE(media_.bridge(caller, agent));
+  ASSERT_TRUE(centre_.wait([&] { return centre_.ended_.count(agent) > 0; }));
+  EXPECT_EQ(centre_.ended_[agent], CallEndReason::kRemoteHangup);
+  EXPECT_EQ(phone.get(), 0);
+  // The caller stays on the line (the application may queue them again) and hears prompts.
+  EXPECT_EQ(centre_.ended_.count(caller), 0u);
+  media_.play_waiting_tone(caller, media::hold_tone());
+  EXPECT_GE(growth(caller, &LegCounters::loud_frames_out, 400), 8u);
+  sip_->hangup(caller);
+  EXPECT_EQ(caller_.get(), 0);
+}
+
 TEST_F(BridgeTest, BusyRingingOutAndUnregisteredPhonesFailTheLeg) {
   CallId nobody = dial("1003", false);
   ASSERT_TRUE(centre_.wait([&] { return centre_.failed_.count(nobody) > 0; }));
