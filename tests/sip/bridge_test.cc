@@ -6,11 +6,16 @@
 // sound on both channels and an MP3, mute / hold / DTMF reach the right legs, a supervisor on
 // another phone (over TCP) can listen without being heard and then barge in, and a phone that
 // is busy, rings out or is not registered fails the leg with the right status.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sndfile.h>
+#include <spawn.h>
+#include <sys/wait.h>
 
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <map>
 #include <mutex>
@@ -330,6 +335,92 @@ TEST_F(BridgeTest, AgentHangsUpOnThePhoneAndOnlyTheAgentLegEnds) {
   EXPECT_GE(growth(caller, &LegCounters::loud_frames_out, 400), 8u);
   sip_->hangup(caller);
   EXPECT_EQ(caller_.get(), 0);
+}
+
+// baresip, a real softphone, as the agent's phone: digest REGISTER, auto-answer, a 440 Hz
+// sine as its microphone. Over UDP and over TCP.
+class Baresip {
+ public:
+  Baresip(const std::filesystem::path& dir, const std::string& ext, uint16_t registrar_port,
+          const std::string& transport) {
+    std::filesystem::create_directories(dir);
+    uint16_t port = testing::free_sip_port();
+    std::ofstream(dir / "config") << "poll_method epoll\n"
+                                  << "sip_listen 127.0.0.1:" << port << "\n"
+                                  << "audio_player aubridge,phone\n"
+                                  << "audio_source ausine,440\n"
+                                  << "audio_alert aubridge,phone\n"
+                                  << "ausrc_srate 48000\nausrc_channels 2\n"
+                                  << "module_path /usr/lib/baresip/modules\n"
+                                  << "module g711.so\nmodule ausine.so\nmodule aubridge.so\n"
+                                  << "module_app account.so\n";
+    std::ofstream(dir / "accounts")
+        << "<sip:" << ext << "@127.0.0.1:" << registrar_port << ";transport=" << transport
+        << ">;auth_pass=pw-" << ext << ";answermode=auto;regint=300;audio_codecs=PCMU,PCMA\n";
+    std::string config = dir.string();
+    std::string log = (dir / "baresip.log").string();
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    std::vector<std::string> args = {"baresip", "-f", config, "-t", "25"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (posix_spawnp(&pid_, "baresip", &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
+    log_ = log;
+  }
+  ~Baresip() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+    }
+  }
+  bool running() const { return pid_ > 0; }
+  std::string log() const {
+    std::ifstream in(log_);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+ private:
+  pid_t pid_ = -1;
+  std::string log_;
+};
+
+TEST_F(BridgeTest, BaresipSoftphoneRegistersAnswersAndTalksOverUdpAndTcp) {
+  for (std::string transport : {"udp", "tcp"}) {
+    SCOPED_TRACE(transport);
+    Baresip phone(dir_ / ("baresip-" + transport), "1003", port_, transport);
+    ASSERT_TRUE(phone.running());
+    auto registered = [&] {
+      for (const auto& b : sip_->registrations())
+        if (b.extension == "1003" && b.source.rfind(transport, 0) == 0) return true;
+      return false;
+    };
+    for (int i = 0; i < 500 && !registered(); ++i) std::this_thread::sleep_for(20ms);
+    ASSERT_TRUE(registered()) << phone.log();
+    centre_.inbound_.clear();
+    centre_.established_.clear();
+    CallId caller = start_caller();
+    CallId agent = dial("1003");
+    ASSERT_TRUE(centre_.answered_.count(agent)) << phone.log();
+    ASSERT_TRUE(media_.bridge(caller, agent));
+    // baresip's sine reaches the caller; the caller's voice reaches baresip.
+    EXPECT_TRUE(
+        until(agent, [](auto& c) { return c.loud_frames_in >= 25 && c.loud_frames_out >= 25; }))
+        << "agent in " << counters(agent).loud_frames_in << " out "
+        << counters(agent).loud_frames_out << "\n"
+        << phone.log();
+    EXPECT_TRUE(until(caller, [](auto& c) { return c.loud_frames_out >= 25; }));
+    sip_->hangup(agent);
+    sip_->hangup(caller);
+    EXPECT_EQ(caller_.get(), 0);
+    ASSERT_TRUE(
+        centre_.wait([&] { return centre_.ended_.count(agent) && centre_.ended_.count(caller); }));
+  }
 }
 
 TEST_F(BridgeTest, BusyRingingOutAndUnregisteredPhonesFailTheLeg) {
