@@ -138,14 +138,21 @@ class InboundCalls::Impl {
     sip::CallId agent_leg = 0;            // the answered agent leg, bridged
     std::optional<std::int64_t> agent_id;
     std::string recording_id;
+    bool held = false;
+    bool muted = false;
+    sip::CallId supervisor_leg = 0;
   };
   // Our outbound leg to an agent's phone, for one offer.
   struct AgentLeg {
+    enum class Kind { kAgent, kTransfer, kSupervisor };
     sip::CallId caller = 0;     // the caller's leg
     std::uint64_t media = 0;    // its media leg (reserved before the INVITE)
     AcdOffer offer;
     bool withdrawn = false;     // the ACD took the offer back (ring time-out): cancel quietly
     bool answered = false;
+    Kind kind = Kind::kAgent;
+    media::SupervisorMode mode = media::SupervisorMode::kListen;  // kSupervisor
+    std::int64_t supervisor_user = 0;
   };
   struct PendingRecording {
     std::string recording_id;
@@ -209,6 +216,10 @@ class InboundCalls::Impl {
       sip::CallId other = call->agent_leg ? call->agent_leg : call->ringing_leg;
       if (auto leg = legs_.find(other); leg != legs_.end()) leg->second.caller = 0;
       if (auto* s = sip()) s->hangup(other);  // BYE to the agent, or CANCEL while ringing
+    }
+    if (call->supervisor_leg) {
+      if (auto leg = legs_.find(call->supervisor_leg); leg != legs_.end()) leg->second.caller = 0;
+      if (auto* s = sip()) s->hangup(call->supervisor_leg);
     }
     if (call->agent_leg && call->end_reason.empty())
       call->end_reason = reason == sip::CallEndReason::kRemoteHangup ? "caller_hangup"
@@ -544,7 +555,9 @@ class InboundCalls::Impl {
     AgentLeg& a = it->second;
     Call* call = a.caller ? find(a.caller) : nullptr;
     auto* s = sip();
-    if (!call || a.withdrawn || call->ringing_leg != leg) {  // too late: the caller or offer is gone
+    bool expected = a.kind == AgentLeg::Kind::kSupervisor ? call && call->supervisor_leg == leg
+                                                          : call && call->ringing_leg == leg;
+    if (!call || a.withdrawn || !expected) {  // too late: the caller or offer is gone
       if (s) s->hangup(leg);
       return;
     }
@@ -553,6 +566,21 @@ class InboundCalls::Impl {
     if (Status st = media_.connect(a.media, audio); !st) {
       spdlog::warn("call {}: agent media: {}", a.offer.call_id, st.error().message);
       if (s) s->hangup(leg);
+      return;
+    }
+    if (a.kind == AgentLeg::Kind::kSupervisor) {
+      call->supervisor_leg = leg;
+      if (Status st = media_.attach_supervisor(a.caller, a.media, a.mode); !st)
+        spdlog::warn("call {}: supervisor: {}", a.offer.call_id, st.error().message);
+      spdlog::info("call {}: supervisor at extension {} joined", a.offer.call_id, a.offer.extension);
+      return;
+    }
+    if (a.kind == AgentLeg::Kind::kTransfer) {
+      call->ringing_leg = 0;
+      call->agent_leg = leg;
+      if (Status st = media_.bridge(a.caller, a.media); !st)
+        spdlog::warn("call {}: bridge: {}", a.offer.call_id, st.error().message);
+      spdlog::info("call {}: transferred to extension {}", a.offer.call_id, a.offer.extension);
       return;
     }
     if (Status st = acd()->accept(a.offer.call_id); !st)
@@ -614,6 +642,17 @@ class InboundCalls::Impl {
     media_.close(a.media);
     Call* call = a.caller ? find(a.caller) : nullptr;
     if (call && call->ringing_leg == leg) call->ringing_leg = 0;
+    if (call && call->supervisor_leg == leg) call->supervisor_leg = 0;
+    if (a.kind == AgentLeg::Kind::kSupervisor) return;
+    if (a.kind == AgentLeg::Kind::kTransfer) {  // the target did not answer: back to the queue
+      if (call && !a.withdrawn) {
+        spdlog::info("call {}: transfer to {} failed ({}); back to queue {}", a.offer.call_id,
+                     a.offer.extension, status, call->queue);
+        if (Status st = requeue(a.caller, *call, call->queue); !st)
+          spdlog::warn("call {}: back to queue: {}", a.offer.call_id, st.error().message);
+      }
+      return;
+    }
     if (a.withdrawn || !call || !acd()) return;  // the ACD already knows
     spdlog::info("call {}: extension {} did not answer ({}); back in the queue", a.offer.call_id,
                  a.offer.extension, status);
@@ -638,6 +677,11 @@ class InboundCalls::Impl {
     legs_.erase(leg);
     media_.close(a.media);
     Call* call = a.caller ? find(a.caller) : nullptr;
+    if (call && call->supervisor_leg == leg) {
+      call->supervisor_leg = 0;
+      media_.detach_supervisor(a.caller);
+      return;
+    }
     if (!call || call->agent_leg != leg) return;
     if (call->end_reason.empty())
       call->end_reason = reason == sip::CallEndReason::kRemoteHangup ? "agent_hangup"
@@ -673,6 +717,206 @@ class InboundCalls::Impl {
     char buf[16];
     std::strftime(buf, sizeof buf, "%Y/%m/%d", &tm);
     return buf;
+  }
+
+  // ---- desktop call control --------------------------------------------------------------
+  static Error cc_error(ErrorKind kind, const std::string& code, const std::string& message) {
+    return make_error(kind, code, message);
+  }
+
+  Result<api::LiveCall> live_call(const std::string& record_id) {
+    Call* call = find(by_record(record_id));
+    if (!call) return cc_error(ErrorKind::kNotFound, "call_not_found", "no live call " + record_id);
+    api::LiveCall live;
+    live.call_id = call->record_id;
+    live.queue = call->queue;
+    std::string region = variable(*call->session, "region_code");
+    if (!region.empty()) live.region_code = region;
+    if (call->agent_leg) {
+      live.agent_id = call->agent_id;
+      live.state = call->held ? "held" : "talking";
+    } else if (call->ringing_leg) {
+      if (auto it = legs_.find(call->ringing_leg); it != legs_.end() && it->second.kind == AgentLeg::Kind::kAgent)
+        live.agent_id = it->second.offer.agent_id;
+      live.state = "ringing";
+    } else {
+      live.state = call->queued ? "queued" : "ivr";
+    }
+    return live;
+  }
+
+  // The acting agent's own connected call.
+  Result<Call*> own_call(const std::string& record_id, const api::CallActor& by) {
+    sip::CallId id = by_record(record_id);
+    Call* call = find(id);
+    if (!call) return cc_error(ErrorKind::kNotFound, "call_not_found", "no live call " + record_id);
+    auto live = live_call(record_id);
+    if (!live->agent_id || !by.agent_id || *live->agent_id != *by.agent_id)
+      return cc_error(ErrorKind::kForbidden, "not_your_call", "the call is not with you");
+    return call;
+  }
+
+  Status call_action(const std::string& record_id, const api::CallActor& by,
+                     const std::string& action, const std::string& digits,
+                     const api::CallTarget& to) {
+    auto found = own_call(record_id, by);
+    if (!found) return found.error();
+    Call& call = **found;
+    sip::CallId id = call.in.id;
+    auto* s = sip();
+    if (!s) return cc_error(ErrorKind::kUnavailable, "telephony_unavailable", "telephony is stopping");
+    auto talking = [&]() -> Status {
+      if (!call.agent_leg)
+        return cc_error(ErrorKind::kConflict, "invalid_call_state", "the call is not answered yet");
+      return {};
+    };
+    if (action == "answer")
+      return cc_error(ErrorKind::kConflict, "not_supported_by_phone",
+                      "answer on the phone: it cannot be answered from the network");
+    if (action == "hangup") {
+      if (call.agent_leg) {
+        call.end_reason = "agent_hangup";
+        s->hangup(id);
+      } else {  // ringing: the agent refuses; the caller goes back to the queue
+        if (acd()) (void)acd()->refuse(call.record_id);
+        if (auto it = legs_.find(call.ringing_leg); it != legs_.end()) it->second.withdrawn = true;
+        s->hangup(call.ringing_leg);
+        call.ringing_leg = 0;
+      }
+      return {};
+    }
+    if (action == "hold" || action == "resume") {
+      SY_TRY(talking());
+      bool on = action == "hold";
+      if (call.held == on)
+        return cc_error(ErrorKind::kConflict, "invalid_call_state", on ? "already on hold" : "not on hold");
+      media_.set_hold(id, on);
+      call.held = on;
+      return {};
+    }
+    if (action == "mute" || action == "unmute") {
+      SY_TRY(talking());
+      auto leg = legs_.find(call.agent_leg);
+      if (leg == legs_.end()) return cc_error(ErrorKind::kConflict, "invalid_call_state", "no agent leg");
+      media_.set_mute(leg->second.media, action == "mute");
+      call.muted = action == "mute";
+      return {};
+    }
+    if (action == "dtmf") {
+      SY_TRY(talking());
+      Status st = media_.send_dtmf(id, digits);
+      if (!st) return cc_error(ErrorKind::kInvalidInput, "invalid_digits", st.error().message);
+      return {};
+    }
+    if (action == "transfer") {
+      SY_TRY(talking());
+      if (to.kind == api::CallTarget::Kind::kQueue) {
+        release_agent(call);
+        return requeue(id, call, to.name);
+      }
+      // An extension: ring it; the agent leaves now; the caller hears the ring-back meanwhile.
+      release_agent(call);
+      std::uint64_t media_id = next_media_leg_++;
+      auto port = media_.reserve(media_id);
+      if (!port) return cc_error(ErrorKind::kUnavailable, "telephony_unavailable", port.error().message);
+      sip::OutboundCall out;
+      out.extension = to.name;
+      out.caller_number = call.in.caller;
+      out.local = sip::LocalMedia{options_.media_ip, *port, 0, 0};
+      out.headers = {{"X-Call-Id", call.record_id}, {"X-Transfer", "blind"}};
+      sip::CallId leg = s->dial(out);
+      AgentLeg a;
+      a.caller = id;
+      a.media = media_id;
+      a.offer.call_id = call.record_id;
+      a.offer.extension = to.name;
+      a.kind = AgentLeg::Kind::kTransfer;
+      legs_[leg] = a;
+      call.ringing_leg = leg;
+      media_.play_waiting_tone(id, media::china_ringback_tone());
+      return {};
+    }
+    return cc_error(ErrorKind::kConflict, "invalid_call_state",
+                    "consultation, conference and returning a call to the IVR are not available yet");
+  }
+
+  // The agent leaves the conversation (transfer): the ACD frees them, their phone gets a BYE.
+  void release_agent(Call& call) {
+    media_.unbridge(call.in.id);
+    if (call.held) media_.set_hold(call.in.id, false);
+    call.held = false;
+    if (acd()) (void)acd()->end(call.record_id);
+    if (auto leg = legs_.find(call.agent_leg); leg != legs_.end()) leg->second.caller = 0;
+    if (auto* s = sip()) s->hangup(call.agent_leg);
+    call.agent_leg = 0;
+  }
+
+  // The caller waits again, in `queue`.
+  Status requeue(sip::CallId id, Call& call, const std::string& queue) {
+    if (!acd()) return cc_error(ErrorKind::kUnavailable, "telephony_unavailable", "no call distributor");
+    QueuedCall q;
+    q.call_id = call.record_id;
+    q.queue = queue;
+    q.region = variable(*call.session, "region_code");
+    q.vip = variable(*call.session, "vip") == "yes";
+    std::string customer = variable(*call.session, "customer_id");
+    if (!customer.empty()) q.customer_id = std::strtoull(customer.c_str(), nullptr, 10);
+    auto queued = acd()->enqueue(q);
+    if (!queued) {
+      if (queued.error().code == "queue_not_found")
+        return cc_error(ErrorKind::kNotFound, "target_not_found", "no queue " + queue);
+      return queued.error();
+    }
+    call.queue = queue;
+    call.queued = true;
+    call.queued_at = now();
+    call.next_announce = call.queued_at + options_.announce_interval;
+    media_.play_waiting_tone(id, media::china_ringback_tone());
+    spdlog::info("call {}: transferred to queue {} (position {})", call.record_id, queue, queued->position);
+    return {};
+  }
+
+  Status monitor(const std::string& record_id, const api::CallActor& sup, api::MonitorMode mode) {
+    sip::CallId id = by_record(record_id);
+    Call* call = find(id);
+    if (!call) return cc_error(ErrorKind::kNotFound, "call_not_found", "no live call " + record_id);
+    if (!call->agent_leg)
+      return cc_error(ErrorKind::kConflict, "invalid_call_state", "the call is not with an agent");
+    media::SupervisorMode m = mode == api::MonitorMode::kListen    ? media::SupervisorMode::kListen
+                              : mode == api::MonitorMode::kWhisper ? media::SupervisorMode::kWhisper
+                                                                   : media::SupervisorMode::kBarge;
+    if (call->supervisor_leg) {
+      auto leg = legs_.find(call->supervisor_leg);
+      if (leg == legs_.end() || leg->second.supervisor_user != sup.user_id)
+        return cc_error(ErrorKind::kConflict, "invalid_call_state", "another supervisor is on the call");
+      leg->second.mode = m;
+      if (leg->second.answered) return media_.attach_supervisor(id, leg->second.media, m);
+      return {};
+    }
+    if (sup.extension.empty())
+      return cc_error(ErrorKind::kConflict, "no_supervisor_phone", "you have no phone to join with");
+    auto* s = sip();
+    if (!s) return cc_error(ErrorKind::kUnavailable, "telephony_unavailable", "telephony is stopping");
+    std::uint64_t media_id = next_media_leg_++;
+    auto port = media_.reserve(media_id);
+    if (!port) return cc_error(ErrorKind::kUnavailable, "telephony_unavailable", port.error().message);
+    sip::OutboundCall out;
+    out.extension = sup.extension;
+    out.caller_number = call->in.caller;
+    out.local = sip::LocalMedia{options_.media_ip, *port, 0, 0};
+    out.headers = {{"X-Call-Id", call->record_id}, {"X-Monitor", std::string(api::to_string(mode))}};
+    sip::CallId leg = s->dial(out);
+    AgentLeg a;
+    a.caller = id;
+    a.media = media_id;
+    a.offer.call_id = call->record_id;
+    a.offer.extension = sup.extension;
+    a.kind = AgentLeg::Kind::kSupervisor;
+    a.mode = m;
+    a.supervisor_user = sup.user_id;
+    legs_[leg] = a;
+    call->supervisor_leg = leg;
+    return {};
   }
 
   sip::CallId by_record(const std::string& record_id) const {
@@ -806,6 +1050,18 @@ void InboundCalls::on_phone_unregistered(const std::string& extension, sip::Unre
 void InboundCalls::on_recording_finished(sip::CallId caller_leg,
                                          const Result<media::RecordingMetadata>& result) {
   loop_.post([this, caller_leg, result] { impl_->recording_finished(caller_leg, result); });
+}
+Result<api::LiveCall> InboundCalls::live_call(const std::string& call_id) {
+  return impl_->live_call(call_id);
+}
+Status InboundCalls::call_action(const std::string& call_id, const api::CallActor& by,
+                                 const std::string& action, const std::string& digits,
+                                 const api::CallTarget& to) {
+  return impl_->call_action(call_id, by, action, digits, to);
+}
+Status InboundCalls::monitor(const std::string& call_id, const api::CallActor& supervisor,
+                             api::MonitorMode mode) {
+  return impl_->monitor(call_id, supervisor, mode);
 }
 void InboundCalls::offer(const AcdOffer& offer) { impl_->acd_offer(offer); }
 void InboundCalls::notice(const AcdNotice& notice) { impl_->acd_notice(notice); }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "api/call_control.h"
 #include "app/acd_service.h"
 #include "app/call_record_writer.h"
 #include "app/control_loop.h"
@@ -72,6 +73,12 @@ class InboundCalls final : public sip::CallHandler,
   void on_playback_finished(sip::CallId id, std::uint64_t sequence) override;
   void on_recording_finished(sip::CallId caller_leg,
                              const Result<media::RecordingMetadata>& result) override;
+  // Desktop call control (control loop only; CallControlService posts here and waits).
+  Result<api::LiveCall> live_call(const std::string& call_id);
+  Status call_action(const std::string& call_id, const api::CallActor& by, const std::string& action,
+                     const std::string& digits = "", const api::CallTarget& to = {});
+  Status monitor(const std::string& call_id, const api::CallActor& supervisor, api::MonitorMode mode);
+
   // OfferSink (control loop): the ACD chose an agent for a queued caller, or has news for one.
   void offer(const AcdOffer& offer) override;
   void notice(const AcdNotice& notice) override;

@@ -216,6 +216,8 @@ int serve_command(const std::vector<std::string>& args) {
   auto telephony = Telephony::start(*config, ctx.repos, loop, acd_running ? &acd : nullptr);
   if (!telephony)
     spdlog::error("telephony not started: {}", telephony.error().message);
+  else
+    ctx.call_control = (*telephony)->call_control();
   std::printf("Switchyard %s is serving %s\n  open http://%s:%u/ and sign in (API: /api/v1, "
               "health: /healthz)\n",
               config->centre.name.c_str(), database.display_url().c_str(),

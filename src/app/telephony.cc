@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/call_control_service.h"
 #include "app/flow_registry.h"
 #include "app/inbound_calls.h"
 #include "sip/media_host.h"
@@ -14,7 +15,8 @@ class RunningTelephony final : public Telephony {
  public:
   RunningTelephony(const config::Config& config, store::Repositories& repos, ControlLoop& loop,
                    std::unique_ptr<FlowRegistry> flows, AcdService* acd)
-      : flows_(std::move(flows)),
+      : loop_(loop),
+        flows_(std::move(flows)),
         media_ip_(config.sip.listen.host == "0.0.0.0" ? "127.0.0.1" : config.sip.listen.host),
         records_(repos),
         calls_(loop, *flows_, media_, repos, records_,
@@ -58,6 +60,7 @@ class RunningTelephony final : public Telephony {
   }
 
   InboundCalls& calls() { return calls_; }
+  api::CallControlPort* call_control() override { return &control_; }
 
   void stop() override {
     if (stopped_) return;
@@ -79,12 +82,14 @@ class RunningTelephony final : public Telephony {
   }
 
  private:
+  ControlLoop& loop_;
   std::unique_ptr<FlowRegistry> flows_;
   std::string media_ip_;
   CallRecordWriter records_;
   InboundCalls calls_;  // refers to media_ only through calls made after construction
   sip::MediaHost media_;
   std::unique_ptr<sip::SipAdapter> sip_;
+  CallControlService control_{loop_, calls_};
   bool stopped_ = false;
 };
 

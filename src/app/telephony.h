@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "api/call_control.h"
 #include "app/acd_service.h"
 #include "app/control_loop.h"
 #include "config/config.h"
@@ -22,6 +23,8 @@ class Telephony {
   virtual ~Telephony() = default;
   // Stops SIP (BYE to live calls), media and the workers; call before the control loop stops.
   virtual void stop() = 0;
+  // The desktop's call control on this server's live calls (set it as api::Context::call_control).
+  virtual api::CallControlPort* call_control() = 0;
 };
 
 }  // namespace sy::app

@@ -8,6 +8,8 @@
 #    the caller keeps waiting; the next agent who goes ready gets the call, it is bridged and
 #    recorded (stereo WAV with the caller on the left and the agent on the right, MP3 after);
 #  - a second caller of the same area, over the area's cap, is told so and the record says so;
+#  - the agent holds and resumes the call from the desktop (POST /api/v1/calls/{id}/hold,
+#    unhold); another agent may not;
 #  - GET /api/v1/calls/{id} shows agent, queue, wait, IVR path and recording id;
 #  - a phone that unregisters sets its agent not ready.
 set -euo pipefail
@@ -143,7 +145,24 @@ wait "$PHONE3" || fail "8003's phone did not ring and get cancelled as scripted"
 CODE=$(set_state a1 ready)
 [ "$CODE" = 200 ] || fail "agent8001 could not go ready: $CODE $(cat "$TMP/state.out")"
 
-echo "$(date +%T) 5. the call reaches 8001, is bridged and recorded; both callers hang up"
+echo "$(date +%T) 5. 8001 answers; from the desktop 8001 holds and resumes the call, 8003 may not"
+CALL_A=
+for _ in $(seq 1 100); do
+  CALL_A=$(api "calls?from=$PHONE_A" | python3 -c 'import json,sys; i=json.load(sys.stdin)["items"]; print(i[0]["id"] if i and i[0]["answered_at"] else "")' 2>/dev/null || true)
+  [ -n "$CALL_A" ] && break; sleep 0.1
+done
+[ -n "$CALL_A" ] || fail "caller A was not answered by 8001"
+act() {  # name action: HTTP status of POST /api/v1/calls/{id}/action
+  curl -s -o "$TMP/act.out" -w '%{http_code}' -b "$TMP/$1.jar" -H "X-CSRF-Token: $(cat "$TMP/$1.csrf")" \
+    -H 'Content-Type: application/json' -d '{}' "$HTTP/api/v1/calls/$CALL_A/$2"
+}
+CODE=$(act a3 hold); [ "$CODE" = 403 ] || fail "another agent's hold answered $CODE: $(cat "$TMP/act.out")"
+CODE=$(act a1 hold); [ "$CODE" = 200 ] || fail "hold answered $CODE: $(cat "$TMP/act.out")"
+CODE=$(act a1 hold); [ "$CODE" = 409 ] || fail "a second hold answered $CODE: $(cat "$TMP/act.out")"
+sleep 0.5
+CODE=$(act a1 unhold); [ "$CODE" = 200 ] || fail "unhold answered $CODE: $(cat "$TMP/act.out")"
+
+echo "$(date +%T) 6. the call stays bridged and is recorded; both callers hang up"
 wait "$PHONE1" || fail "8001's phone did not get the call as scripted"
 wait "$CALLER_A" || fail "caller A's call did not go as scripted"
 wait "$CALLER_C" || fail "caller C's call did not go as scripted"
@@ -187,7 +206,7 @@ assert c["agent"] is None, c["agent"]
 assert "agent" in c["ivr_path"] and "callback_offer" in c["ivr_path"], c["ivr_path"]
 ' || fail "caller C's record does not say the area was capped"
 
-echo "$(date +%T) 6. the recording: MP3 after hang-up, stereo WAV with caller (left) and agent (right)"
+echo "$(date +%T) 7. the recording: MP3 after hang-up, stereo WAV with caller (left) and agent (right)"
 MP3=
 for _ in $(seq 1 100); do
   MP3=$(python3 - "$TMP/switchyard.db" "$REC_ID" <<'PY'
@@ -213,7 +232,7 @@ print(f"   {w.getnframes() / 8000:.1f} s, loud 20 ms frames: caller {loud[0]}, a
 assert loud[0] >= 50 and loud[1] >= 50, loud
 PY
 
-echo "$(date +%T) 7. 8001's phone unregisters: the agent is set not ready at once"
+echo "$(date +%T) 8. 8001's phone unregisters: the agent is set not ready at once"
 register 8001 "$P1" 0 || fail "8001 could not unregister"
 STATE=ready
 for _ in $(seq 1 50); do
