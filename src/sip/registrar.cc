@@ -106,6 +106,31 @@ void NonceStore::prune(TimePoint now) {
   std::erase_if(issued_, [&](const auto& kv) { return now - kv.second > 2 * ttl_; });
 }
 
+bool AuthFailureLimiter::blocked(const std::string& source_ip, TimePoint now) {
+  auto it = sources_.find(source_ip);
+  if (it == sources_.end()) return false;
+  if (now < it->second.blocked_until) return true;
+  if (it->second.blocked_until != TimePoint{}) sources_.erase(it);  // the block is over
+  return false;
+}
+
+void AuthFailureLimiter::failed(const std::string& source_ip, TimePoint now) {
+  if (max_failures_ <= 0) return;
+  if (sources_.size() > 100000) {  // bounded memory under a spray of sources
+    std::erase_if(sources_, [&](const auto& kv) {
+      return now >= kv.second.blocked_until &&
+             (kv.second.failures.empty() || now - kv.second.failures.back() > window_);
+    });
+  }
+  Source& s = sources_[source_ip];
+  std::erase_if(s.failures, [&](TimePoint t) { return now - t > window_; });
+  s.failures.push_back(now);
+  if (static_cast<int>(s.failures.size()) >= max_failures_) {
+    s.blocked_until = now + block_;
+    s.failures.clear();
+  }
+}
+
 BindingTable::Change BindingTable::bind(const std::string& extension, const std::string& contact,
                                         const std::string& source, TimePoint expires_at) {
   Change change;

@@ -43,6 +43,27 @@ class NonceStore {
   std::mt19937_64 rng_{std::random_device{}()};
 };
 
+// Brake on password guessing: a source (the adapter keys it by address and extension) whose
+// REGISTERs failed digest verification `max_failures` times within `window` is refused outright
+// (no challenge) for `block`. A successful registration clears its count.
+class AuthFailureLimiter {
+ public:
+  AuthFailureLimiter(int max_failures, Duration window, Duration block)
+      : max_failures_(max_failures), window_(window), block_(block) {}
+  bool blocked(const std::string& source, TimePoint now);
+  void failed(const std::string& source, TimePoint now);
+  void succeeded(const std::string& source) { sources_.erase(source); }
+
+ private:
+  struct Source {
+    std::vector<TimePoint> failures;  // within the window, oldest first
+    TimePoint blocked_until{};
+  };
+  int max_failures_;
+  Duration window_, block_;
+  std::map<std::string, Source> sources_;
+};
+
 // One binding per extension; the newest REGISTER wins.
 class BindingTable {
  public:

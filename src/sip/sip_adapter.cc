@@ -162,7 +162,9 @@ class SofiaAdapter final : public SipAdapter {
         handler_(handler),
         registrar_(std::move(registrar)),
         clock_(options_.clock ? *options_.clock : SystemClock::instance()),
-        nonces_(std::chrono::seconds(options_.nonce_ttl_s)) {}
+        nonces_(std::chrono::seconds(options_.nonce_ttl_s)),
+        auth_failures_(options_.register_failures_per_minute, std::chrono::seconds(60),
+                       std::chrono::seconds(options_.register_block_s)) {}
   ~SofiaAdapter() override { stop(); }
 
   Status launch() {
@@ -475,6 +477,10 @@ class SofiaAdapter final : public SipAdapter {
       nua_respond(nh, 400, "Bad Request", NUTAG_WITH_THIS(nua), TAG_END());
       return;
     }
+    // Keyed by address and extension: guessing one phone's password is stopped without locking
+    // out the other phones behind the same NAT or proxy.
+    std::string source = source_address(nua).append(" ").append(extension);
+    if (auth_failures_.blocked(source, clock_.now())) return refuse_register(nh, nua, 403);
     std::optional<PhoneCredential> credential;
     if (registrar_.credentials) credential = registrar_.credentials(extension);
     std::string realm = credential && !credential->realm.empty() ? credential->realm : options_.realm;
@@ -496,12 +502,17 @@ class SofiaAdapter final : public SipAdapter {
       case NonceStore::Check::kStale: return challenge(nh, nua, realm, true);
       case NonceStore::Check::kValid: break;
     }
-    if (!credential) return refuse_register(nh, nua, 404);
+    if (!credential) {
+      auth_failures_.failed(source, clock_.now());
+      return refuse_register(nh, nua, 404);
+    }
     if (digest->username != extension || !digest_matches(*digest, credential->ha1, "REGISTER")) {
       spdlog::info("sip: REGISTER for {} from {} refused: wrong credentials", extension,
                    source_transport(nua));
+      auth_failures_.failed(source, clock_.now());
       return refuse_register(nh, nua, 403);
     }
+    auth_failures_.succeeded(source);
     apply_register(nua, nh, sip, extension);
   }
 
@@ -758,6 +769,7 @@ class SofiaAdapter final : public SipAdapter {
   std::map<CallId, std::unique_ptr<Call>> calls_;
   su_timer_t* timer_ = nullptr;
   NonceStore nonces_;
+  AuthFailureLimiter auth_failures_;
   mutable std::mutex bindings_mu_;
   BindingTable bindings_;  // written on the SIP thread, read by registrations()/counters()
   std::atomic<CallId> next_id_{1};

@@ -98,6 +98,12 @@ struct SipOptions {
   int max_expires_s = 3600;     // longer requested Expires are shortened to this
   int default_expires_s = 600;  // when the REGISTER names none
   int nonce_ttl_s = 300;        // a challenge's nonce is accepted this long (then stale=true)
+  // Password guessing: after this many failed REGISTERs (403/404 after the challenge) for one
+  // extension from one address within a minute, further REGISTERs for it from there get 403
+  // without a challenge for `register_block_s` (other phones behind that address are not
+  // affected).
+  int register_failures_per_minute = 10;
+  int register_block_s = 60;
   // Binding expiry is judged by this clock (default: the system clock), checked every
   // `registration_check_ms`; tests inject a ManualClock and advance it.
   const Clock* clock = nullptr;
@@ -112,7 +118,7 @@ struct SipCounters {
   std::uint64_t rejected_overload = 0;
   std::uint64_t rejected_sdp = 0;
   std::uint64_t registers = 0;
-  std::uint64_t registers_refused = 0;  // 403/404 after a challenge
+  std::uint64_t registers_refused = 0;  // 403/404 after a challenge, or from a blocked address
   std::uint64_t outbound_calls = 0;     // dial()
   int live_calls = 0;
   int registered_phones = 0;

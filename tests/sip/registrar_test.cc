@@ -162,6 +162,30 @@ TEST_F(RegistrarTest, WrongPasswordIsRefused403AfterTheChallenge) {
   EXPECT_TRUE(events_.log().empty());
 }
 
+TEST_F(RegistrarTest, GuessingAPhonesPasswordIsRefusedWithoutChallengeForAWhile) {
+  EXPECT_EQ(register_phone("register_403.xml", "1001", "guess", 120, "-m 10"), 0);
+  // Even the right password is refused now, without a challenge to answer.
+  EXPECT_EQ(register_phone("register_blocked.xml", "1001", "s3cret", 120), 0);
+  EXPECT_TRUE(adapter_->registrations().empty());
+  clock_.advance(61s);
+  EXPECT_EQ(register_phone("register.xml", "1001", "s3cret", 120), 0);
+  EXPECT_EQ(adapter_->registrations().size(), 1u);
+}
+
+TEST(AuthFailureLimiter, BlocksAfterTooManyFailuresInTheWindowOnly) {
+  AuthFailureLimiter limiter(3, 60s, 30s);
+  TimePoint t{};
+  limiter.failed("10.0.0.1", t);
+  limiter.failed("10.0.0.1", t + 30s);
+  limiter.failed("10.0.0.1", t + 61s);  // the first failure has left the window
+  EXPECT_FALSE(limiter.blocked("10.0.0.1", t + 61s));
+  limiter.failed("10.0.0.1", t + 62s);
+  EXPECT_TRUE(limiter.blocked("10.0.0.1", t + 62s));
+  EXPECT_FALSE(limiter.blocked("10.0.0.2", t + 62s));
+  EXPECT_TRUE(limiter.blocked("10.0.0.1", t + 91s));
+  EXPECT_FALSE(limiter.blocked("10.0.0.1", t + 92s));
+}
+
 TEST_F(RegistrarTest, UnknownExtensionIsRefused404) {
   EXPECT_EQ(register_phone("register_404.xml", "2002", "s3cret", 120), 0);
   EXPECT_TRUE(adapter_->registrations().empty());
