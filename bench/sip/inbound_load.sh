@@ -61,5 +61,11 @@ print(f"  peak concurrent:  {peak}")
 print(f"  server CPU:       {cpu:.1f} s over {wall:.1f} s wall = {100*cpu/wall:.0f}% of one core (2 cores)")
 PY
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=
-grep -E "\] (sip|media): " "$TMP/serve.log" | sed 's/^\[[^]]*\] \[info\] /  server: /'
+grep -E "\] (sip|media|call records): " "$TMP/serve.log" | sed 's/^\[[^]]*\] \[info\] /  server: /'
+python3 - "$TMP/switchyard.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n, ended = db.execute("SELECT COUNT(*), COUNT(ended_at) FROM calls").fetchone()
+print(f"  call records in the database: {n} ({ended} with their end written)")
+PY
 echo "  failed-call detail: $(grep -c "ended (failed)" "$TMP/serve.log" || true) calls ended by a SIP failure on the server side" 

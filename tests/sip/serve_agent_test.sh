@@ -11,7 +11,8 @@
 #  - the agent holds and resumes the call from the desktop (POST /api/v1/calls/{id}/hold,
 #    unhold); another agent may not;
 #  - GET /api/v1/calls/{id} shows agent, queue, wait, IVR path and recording id;
-#  - a phone that unregisters sets its agent not ready.
+#  - a phone that unregisters sets its agent not ready;
+#  - after kill -9 of the server the ended call's record and recording are still there.
 set -euo pipefail
 BIN=$1
 SRC=$2
@@ -239,4 +240,15 @@ for _ in $(seq 1 50); do
   STATE=$(my_state a1); [ "$STATE" != ready ] && break; sleep 0.1
 done
 [ "$STATE" != ready ] || fail "agent8001 still ready with no phone"
+
+echo "$(date +%T) 9. kill -9 of the server: the ended call's record and its recording remain"
+kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
+python3 - "$TMP/switchyard.db" "$CALL_ID" "$REC_ID" <<'PY' || fail "the record or recording did not survive"
+import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+c = db.execute("SELECT ended_at, recording_id, agent_id FROM calls WHERE id = ?", (sys.argv[2],)).fetchone()
+assert c and c[0] and c[1] == sys.argv[3] and c[2], c
+r = db.execute("SELECT path, format, duration_ms FROM recordings WHERE id = ?", (sys.argv[3],)).fetchone()
+assert r and r[1] == "mp3" and r[2] > 5000 and os.path.getsize(r[0]) > 0, r
+PY
 echo "OK"
