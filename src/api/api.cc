@@ -8,6 +8,9 @@
 
 namespace sy::api {
 
+// Declared here rather than in routes.h: the agent's day and supervisor actions (agent_desk_routes.cc).
+void add_agent_desk_routes(http::Router& router, Context& ctx);
+
 void audit(Context& ctx, const http::Request& req, const std::string& action,
            const std::string& target, const nlohmann::json& detail) {
   std::optional<std::int64_t> user_id;
@@ -46,6 +49,7 @@ void register_api(http::Router& router, Context& ctx) {
   add_agent_routes(router, ctx);
   add_call_routes(router, ctx);
   add_call_control_routes(router, ctx);
+  add_agent_desk_routes(router, ctx);
   http::OpenApiInfo info;
   info.title = "Switchyard API";
   info.version = "0.1.0";

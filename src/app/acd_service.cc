@@ -117,7 +117,7 @@ Status AcdService::add_agent(const store::Agent& a) {
   if (agents_.count(a.id)) return {};
   auto id = engine_->add_agent(agent_spec(a));
   if (!id) return id.error();
-  agents_[a.id] = AgentInfo{*id, a.extension};
+  agents_[a.id] = AgentInfo{*id, a.extension, a.user_id, a.username, a.region_code};
   if (store_ids_.size() <= *id) store_ids_.resize(*id + 1, 0);
   store_ids_[*id] = a.id;
   by_extension_[a.extension] = a.id;
@@ -158,6 +158,7 @@ void AcdService::set_state(std::int64_t agent_id, store::AgentPresence state,
   }
   repos_.agents.submit_state({0, agent_id, state, kept_reason, source, clock_.now()},
                              std::move(done));
+  notify_agent(it->second.engine_id, source);
   schedule_tick();
 }
 
@@ -188,6 +189,25 @@ void AcdService::record_engine_state(routing::AgentId id, const std::string& sou
   repos_.agents.submit_state(change, [agent](Status st) {
     if (!st) spdlog::error("recording the state of agent {}: {}", agent, st.error().message);
   });
+  notify_agent(id, source);
+}
+
+void AcdService::notify_agent(routing::AgentId id, const std::string& source) {
+  if (!observer_) return;
+  std::int64_t agent = store_agent_id(id);
+  auto info = agents_.find(agent);
+  if (info == agents_.end()) return;
+  AcdAgentChange c;
+  c.agent_id = agent;
+  c.user_id = info->second.user_id;
+  c.username = info->second.username;
+  c.extension = info->second.extension;
+  c.region_code = info->second.region_code;
+  c.state = to_store(engine_->agent_state(id));
+  c.reason = engine_->agent_break_reason(id);
+  c.source = source;
+  c.at = clock_.now();
+  observer_->agent_changed(c);
 }
 
 void AcdService::agent_unreachable(const std::string& extension) {
@@ -238,6 +258,7 @@ Result<EnqueueResult> AcdService::enqueue(const QueuedCall& call) {
   }
   calls_[call.call_id] = CallInfo{arrived->contact, routing::kNoAgent};
   call_ids_[arrived->contact] = call.call_id;
+  if (observer_) observer_->call_queued(call, now);
   // The engine places arrivals in their queue when it ticks: do it now for a true position
   // (offers it makes are delivered on the control thread's next turn, not inside this call).
   collect();
@@ -282,7 +303,12 @@ void AcdService::forget(const std::string& call_id) {
 Status AcdService::accept(const std::string& call_id) {
   auto call = find_call(call_id);
   if (!call) return call.error();
-  return engine_->on_offer_accepted((*call)->contact, clock_.now());
+  SY_TRY(engine_->on_offer_accepted((*call)->contact, clock_.now()));
+  if (observer_) {
+    observer_->call_answered(call_id, agent_of(**call), clock_.now());
+    notify_agent((*call)->offered_to, "system");
+  }
+  return {};
 }
 
 Status AcdService::refuse(const std::string& call_id) {
@@ -290,6 +316,7 @@ Status AcdService::refuse(const std::string& call_id) {
   if (!call) return call.error();
   routing::AgentId agent = (*call)->offered_to;
   SY_TRY(engine_->on_offer_refused((*call)->contact, clock_.now()));
+  if (observer_) observer_->offer_withdrawn(call_id, store_agent_id(agent), clock_.now());
   if (agent != routing::kNoAgent) record_engine_state(agent, "system");
   schedule_tick();
   return {};
@@ -300,6 +327,7 @@ Status AcdService::ring_no_answer(const std::string& call_id) {
   if (!call) return call.error();
   routing::AgentId agent = (*call)->offered_to;
   SY_TRY(engine_->on_ring_no_answer((*call)->contact, clock_.now()));
+  if (observer_) observer_->offer_withdrawn(call_id, store_agent_id(agent), clock_.now());
   if (agent != routing::kNoAgent) record_engine_state(agent, "system");
   schedule_tick();
   return {};
@@ -314,7 +342,12 @@ Status AcdService::callback_accepted(const std::string& call_id) {
 Status AcdService::abandon(const std::string& call_id) {
   auto call = find_call(call_id);
   if (!call) return call.error();
+  routing::AgentId agent = (*call)->offered_to;
   Status st = engine_->on_abandon((*call)->contact, clock_.now());
+  if (observer_) {
+    observer_->call_left(call_id, AcdCallEnd::kAbandoned, clock_.now());
+    if (agent != routing::kNoAgent) notify_agent(agent, "system");
+  }
   forget(call_id);
   schedule_tick();
   return st;
@@ -323,7 +356,12 @@ Status AcdService::abandon(const std::string& call_id) {
 Status AcdService::end(const std::string& call_id) {
   auto call = find_call(call_id);
   if (!call) return call.error();
+  routing::AgentId agent = (*call)->offered_to;
   Status st = engine_->on_contact_end((*call)->contact, clock_.now());
+  if (observer_) {
+    observer_->call_left(call_id, AcdCallEnd::kEnded, clock_.now());
+    if (agent != routing::kNoAgent) notify_agent(agent, "system");
+  }
   forget(call_id);
   schedule_tick();
   return st;
@@ -366,6 +404,10 @@ void AcdService::collect() {
                                        agents_.count(agent) ? agents_.at(agent).extension : "",
                                        engine_->config().queues.at(o.queue).name, o.deadline,
                                        engine_->explain(o.reason)});
+    if (observer_) {
+      observer_->call_offered(pending_offers_.back());
+      notify_agent(o.agent, "system");
+    }
   }
   for (const auto& n : engine_->take_notices()) {
     auto id = call_ids_.find(n.contact);
@@ -384,14 +426,22 @@ void AcdService::collect() {
         notice.kind = AcdNotice::Kind::kOfferWithdrawn;
         std::int64_t agent = store_agent_id(n.agent);
         if (agents_.count(agent)) notice.extension = agents_.at(agent).extension;
+        if (observer_ && !call_id.empty())
+          observer_->offer_withdrawn(call_id, agent, clock_.now());
         record_engine_state(n.agent, "system");
         if (!call_id.empty()) calls_[call_id].offered_to = routing::kNoAgent;
         break;
       }
     }
     if (notice.kind == AcdNotice::Kind::kVoicemail ||
-        notice.kind == AcdNotice::Kind::kOverflowCentre)
+        notice.kind == AcdNotice::Kind::kOverflowCentre) {
+      if (observer_ && !call_id.empty())
+        observer_->call_left(call_id,
+                             notice.kind == AcdNotice::Kind::kVoicemail ? AcdCallEnd::kVoicemail
+                                                                        : AcdCallEnd::kOverflow,
+                             now);
       forget(call_id);
+    }
     if (!call_id.empty()) pending_notices_.push_back(std::move(notice));
   }
 }

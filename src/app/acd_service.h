@@ -73,6 +73,11 @@ struct QueuedCall {
   bool vip = false;
   bool vulnerable = false;
   std::uint64_t customer_id = 0;
+  // For the agent's screen pop while the phone rings (optional: without the number the events
+  // side reads it from the call record).
+  std::string caller_number;
+  std::vector<std::string> ivr_path;             // nodes the caller went through
+  std::vector<store::CollectedDigits> digits;    // as stored: PINs masked
 };
 
 struct EnqueueResult {
@@ -80,6 +85,35 @@ struct EnqueueResult {
   int position = 0;            // 1 = next
   double estimated_wait_s = 0;
   std::string reason;
+};
+
+// A presence change of an agent, whoever made it (agent, supervisor, system).
+struct AcdAgentChange {
+  std::int64_t agent_id = 0;
+  std::int64_t user_id = 0;
+  std::string username;
+  std::string extension;
+  std::optional<std::string> region_code;  // of the agent's user
+  store::AgentPresence state = store::AgentPresence::kOffline;
+  std::string reason;
+  std::string source;
+  TimePoint at;
+};
+
+enum class AcdCallEnd { kEnded, kAbandoned, kVoicemail, kOverflow };
+
+// Told what the ACD did, for live events (desktops, wallboard). Called on the control thread
+// after the change; must not block.
+class AcdObserver {
+ public:
+  virtual ~AcdObserver() = default;
+  virtual void agent_changed(const AcdAgentChange& change) = 0;
+  virtual void call_queued(const QueuedCall& call, TimePoint at) = 0;
+  virtual void call_offered(const AcdOffer& offer) = 0;
+  // Refused, not answered in time: the call is back in the queue.
+  virtual void offer_withdrawn(const std::string& call_id, std::int64_t agent_id, TimePoint at) = 0;
+  virtual void call_answered(const std::string& call_id, std::int64_t agent_id, TimePoint at) = 0;
+  virtual void call_left(const std::string& call_id, AcdCallEnd how, TimePoint at) = 0;
 };
 
 struct AcdOptions {
@@ -103,6 +137,7 @@ class AcdService final : public api::AgentPresencePort {
   // nobody is offered a call before they say they are ready. Call before anything else.
   Status load();
   void set_offer_sink(OfferSink* sink) { sink_ = sink; }
+  void set_observer(AcdObserver* observer) { observer_ = observer; }
 
   // --- control thread ---------------------------------------------------------------------
   Result<EnqueueResult> enqueue(const QueuedCall& call);
@@ -135,6 +170,9 @@ class AcdService final : public api::AgentPresencePort {
   struct AgentInfo {
     routing::AgentId engine_id = routing::kNoAgent;
     std::string extension;
+    std::int64_t user_id = 0;
+    std::string username;
+    std::optional<std::string> region_code;
   };
   struct CallInfo {
     routing::ContactId contact = routing::kNoContact;
@@ -147,6 +185,10 @@ class AcdService final : public api::AgentPresencePort {
   std::int64_t store_agent_id(routing::AgentId id) const;
   // The engine moved an agent by itself (no answer, refusal): record it.
   void record_engine_state(routing::AgentId id, const std::string& source);
+  // Tells the observer the agent's state as the engine has it now.
+  void notify_agent(routing::AgentId id, const std::string& source);
+  // The agent of the call's offer or conversation (0 when none).
+  std::int64_t agent_of(const CallInfo& call) const { return store_agent_id(call.offered_to); }
   void schedule_tick();
   // Ticks the engine and keeps what it decided for the next delivery to the sink.
   void collect();
@@ -158,6 +200,7 @@ class AcdService final : public api::AgentPresencePort {
   AcdOptions options_;
   std::unique_ptr<routing::Engine> engine_;
   OfferSink* sink_ = nullptr;
+  AcdObserver* observer_ = nullptr;
   std::unordered_map<std::int64_t, AgentInfo> agents_;            // store agent id → engine
   std::vector<std::int64_t> store_ids_;                           // engine id → store agent id
   std::unordered_map<std::string, std::int64_t> by_extension_;    // extension → store agent id

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "api/api.h"
+#include "app/acd_events.h"
 #include "app/acd_service.h"
 #include "app/commands.h"
 #include "app/control_loop.h"
@@ -181,6 +182,17 @@ int serve_command(const std::vector<std::string>& args) {
     ctx.presence = &acd;
     acd_running = true;
     loop.every(std::chrono::milliseconds(200), [&acd] { acd.tick(); });
+  }
+  // The ACD on the live event stream (agent.state, call.*, queue.stats), and an agent whose
+  // desktop is gone past the grace period set not ready.
+  AcdEvents acd_events(ctx.events, ctx.repos, ctx.clock);
+  if (acd_running) {
+    if (Status st = acd_events.load_queues(); !st)
+      spdlog::warn("queue figures: {}", st.error().message);
+    acd.set_observer(&acd_events);
+    acd_events.set_acd(&acd);
+    presence.set_handler(&acd_events);
+    loop.every(std::chrono::milliseconds(250), [&acd_events] { acd_events.tick(); });
   }
   loop.start();
 

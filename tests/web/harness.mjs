@@ -23,10 +23,15 @@ function run(args, input) {
 }
 
 export class Server {
-  static async start({ customers = 2000, users = [] } = {}) {
+  // sipPort: SIP on that port (95598 runs sipFlow, by default the shipped hotline flow; trunk
+  // 127.0.0.1) for SIPp callers; env: extra SWITCHYARD_* settings.
+  static async start({ customers = 2000, users = [], sipPort = 0, sipFlow = '', env = {} } = {}) {
     if (!existsSync(binary)) throw new Error(`no switchyard binary at ${binary} (set SY_BINARY)`)
     if (!existsSync(path.join(webDist, 'index.html'))) throw new Error(`no web build at ${webDist} (set SY_WEB_DIST)`)
     const s = new Server()
+    s.sipPort = sipPort
+    s.sipFlow = sipFlow || path.join(root, 'config/flows/hotline-95598.yaml')
+    s.env = env
     s.dir = mkdtempSync(path.join(tmpdir(), 'sy-web-'))
     s.demoOutput = run(['demo-data', '--customers', String(customers), '--seed', '1', '--data', s.dir])
     for (const u of users) {
@@ -42,8 +47,16 @@ export class Server {
 
   #serve() {
     return new Promise((resolve, reject) => {
-      const env = { ...process.env, SWITCHYARD_HTTP_WEB_ROOT: webDist }
-      this.proc = spawn(binary, ['serve', '--data', this.dir, '--http', '127.0.0.1:0', '--sip', '127.0.0.1:0'], {
+      const env = { ...process.env, SWITCHYARD_HTTP_WEB_ROOT: webDist, ...this.env }
+      if (this.sipPort) {
+        env.SWITCHYARD_SIP_SERVICES = `95598=${this.sipFlow}`
+        env.SWITCHYARD_SIP_TRUNKS = '127.0.0.1'
+        const rtp = 40000 + (this.sipPort % 500) * 20
+        env.SWITCHYARD_RTP_PORT_MIN = String(rtp)
+        env.SWITCHYARD_RTP_PORT_MAX = String(rtp + 199)
+      }
+      const sip = `127.0.0.1:${this.sipPort || 0}`
+      this.proc = spawn(binary, ['serve', '--data', this.dir, '--http', '127.0.0.1:0', '--sip', sip], {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
       })

@@ -1,10 +1,36 @@
 // Reads queue figures from the server's queue listing into one shape for the tiles, and decides
 // which figures are past their alarm threshold. A figure the server does not send stays null
 // and is shown as "—", never invented.
-export const THRESHOLDS = {
+import { reactive } from 'vue'
+
+const THRESHOLDS_KEY = 'switchyard.wallboard.thresholds'
+const DEFAULT_THRESHOLDS = {
   waiting: 10, // callers waiting now
   longestWaitS: 60, // seconds the oldest caller has waited
   serviceLevel: 0.8, // share answered within the target time
+}
+
+function storedThresholds() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(THRESHOLDS_KEY) || '{}')
+    const out = { ...DEFAULT_THRESHOLDS }
+    for (const k of Object.keys(out)) if (typeof saved[k] === 'number' && Number.isFinite(saved[k])) out[k] = saved[k]
+    return out
+  } catch {
+    return { ...DEFAULT_THRESHOLDS }
+  }
+}
+
+// The supervisor sets them on the wallboard; kept in this browser.
+export const THRESHOLDS = reactive(storedThresholds())
+
+export function saveThresholds(next) {
+  Object.assign(THRESHOLDS, next)
+  try {
+    localStorage.setItem(THRESHOLDS_KEY, JSON.stringify({ ...THRESHOLDS }))
+  } catch {
+    // private mode: the thresholds hold for this page only
+  }
 }
 
 function num(...values) {
@@ -22,6 +48,7 @@ export function normalizeQueue(q) {
   const agents = q.agents || s.agents || {}
   return {
     id: q.id ?? q.name,
+    key: q.name ?? String(q.id), // the queue's name: what queue.stats events carry
     name: q.display_name || q.title || q.name || String(q.id),
     waiting: num(s.waiting, s.waiting_now, s.calls_waiting),
     longestWaitS: num(s.longest_wait_s, s.oldest_wait_s, s.longest_wait_ms != null ? s.longest_wait_ms / 1000 : null),

@@ -1,0 +1,126 @@
+// The agent's day and the supervisor's hand on it through the API: an agent reads their own
+// figures for today (calls answered, average handling, time in states from the history); a
+// supervisor forces an agent's state or signs them out, inside their region only, audited.
+#include <gtest/gtest.h>
+
+#include "api_harness.h"
+
+namespace sy::test {
+namespace {
+
+struct Desk {
+  ApiServer s;
+  Desk() { s.add_regions(); }
+
+  std::pair<std::int64_t, std::int64_t> agent(const std::string& name, const std::string& ext,
+                                              std::optional<std::string> region) {
+    std::int64_t user = s.add_user(name, auth::Role::kAgent, region);
+    store::NewAgent a;
+    a.user_id = user;
+    a.extension = ext;
+    auto made = s.ctx->repos.agents.create(a);
+    if (!made) throw std::runtime_error(made.error().message);
+    return {user, made->id};
+  }
+  Client login(const std::string& name) {
+    Client c = s.client();
+    auto r = c.login(name, "correct-horse-battery");
+    if (r.status != 200) throw std::runtime_error(r.body);
+    return c;
+  }
+  void call(const std::string& id, std::int64_t agent, TimePoint start, int wait_s, int talk_s) {
+    store::NewCall c;
+    c.id = id;
+    c.from_number = "13905918888";
+    c.to_number = "95598";
+    c.started_at = start;
+    ASSERT_TRUE(s.ctx->repos.calls.create(c).ok());
+    store::CallAnswered a;
+    a.answered_at = start + std::chrono::seconds(wait_s);
+    a.agent_id = agent;
+    a.queue = "general";
+    ASSERT_TRUE(s.ctx->repos.calls.update_on_answer(id, a).ok());
+    store::CallFinished f;
+    f.ended_at = a.answered_at + std::chrono::seconds(talk_s);
+    f.end_reason = "caller_hangup";
+    ASSERT_TRUE(s.ctx->repos.calls.finish(id, f).ok());
+  }
+};
+
+TEST(AgentDeskApi, AnAgentReadsTodaysOwnFigures) {
+  Desk d;
+  auto [user, agent_id] = d.agent("wang", "1001", "350102");
+  auto [other_user, other_id] = d.agent("li", "1002", "350102");
+  Client wang = d.login("wang");
+  // The clock stands at 2026-11-18 19:06:40 in Beijing. Yesterday's call does not count.
+  TimePoint now = d.s.clock.now();
+  d.call("c-old", agent_id, now - std::chrono::hours(24), 5, 600);
+  d.call("c-1", agent_id, now - std::chrono::hours(2), 10, 180);
+  d.call("c-2", agent_id, now - std::chrono::hours(1), 3, 300);
+  d.call("c-li", other_id, now - std::chrono::hours(1), 3, 999);
+
+  ASSERT_EQ(wang.post("/api/v1/agents/me/state", {{"state", "ready"}}).status, 200);
+  d.s.clock.advance(std::chrono::minutes(30));
+  ASSERT_EQ(wang.post("/api/v1/agents/me/state", {{"state", "break"}, {"reason", "meal"}}).status,
+            200);
+  d.s.clock.advance(std::chrono::minutes(10));
+
+  auto res = wang.get("/api/v1/agents/me/today");
+  ASSERT_EQ(res.status, 200) << res.body;
+  auto j = res.json();
+  EXPECT_EQ(j["calls_answered"], 2);
+  EXPECT_EQ(j["average_handling_s"], 240);  // (180 + 300) / 2
+  EXPECT_EQ(j["time_in_state_s"]["ready"], 30 * 60);
+  EXPECT_EQ(j["time_in_state_s"]["break"], 10 * 60);
+  EXPECT_EQ(j["day_started_at"], "2026-11-17T16:00:00.000Z");  // midnight in Beijing
+
+  Client boss = d.s.signed_in(auth::Role::kSupervisor);
+  EXPECT_EQ(boss.get("/api/v1/agents/me/today").error_code(), "agent_not_found");
+}
+
+TEST(AgentDeskApi, ASupervisorForcesStateAndSignsOutInsideTheirRegion) {
+  Desk d;
+  auto [fz_user, fz_agent] = d.agent("wang", "1001", "350102");
+  auto [xm_user, xm_agent] = d.agent("chen", "1003", "350203");
+  Client wang = d.login("wang");
+  ASSERT_EQ(wang.post("/api/v1/agents/me/state", {{"state", "ready"}}).status, 200);
+  Client boss = d.s.signed_in(auth::Role::kSupervisor, "350100");  // Fuzhou
+
+  auto forced = boss.post("/api/v1/agents/" + std::to_string(fz_agent) + "/state",
+                          {{"state", "break"}, {"reason", "coaching"}});
+  ASSERT_EQ(forced.status, 200) << forced.body;
+  EXPECT_EQ(forced.json()["state"], "break");
+  EXPECT_EQ(forced.json()["state_reason"], "coaching");
+  auto history = boss.get("/api/v1/agents/" + std::to_string(fz_agent) + "/state-history");
+  EXPECT_EQ(history.json()["items"][0]["source"], "supervisor");
+
+  // Xiamen's agent is not this supervisor's.
+  auto out = boss.post("/api/v1/agents/" + std::to_string(xm_agent) + "/state", {{"state", "ready"}});
+  EXPECT_EQ(out.status, 404);
+  EXPECT_EQ(out.error_code(), "agent_not_found");
+  EXPECT_EQ(boss.post("/api/v1/agents/" + std::to_string(fz_agent) + "/state", {{"state", "lunch"}})
+                .error_code(),
+            "invalid_value");
+  // Agents cannot do it to each other.
+  EXPECT_EQ(wang.post("/api/v1/agents/" + std::to_string(fz_agent) + "/state", {{"state", "ready"}})
+                .status,
+            403);
+
+  auto signed_out =
+      boss.request("POST", "/api/v1/agents/" + std::to_string(fz_agent) + "/sign-out");
+  ASSERT_EQ(signed_out.status, 200) << signed_out.body;
+  EXPECT_EQ(signed_out.json()["state"], "offline");
+  // The agent's session is over.
+  EXPECT_EQ(wang.get("/api/v1/agents/me").status, 401);
+
+  Client admin = d.s.signed_in(auth::Role::kAdmin);
+  auto log = admin.get("/api/v1/audit?action=agent.");
+  nlohmann::json rows = log.json()["items"];
+  std::vector<std::string> actions;
+  for (const auto& r : rows) actions.push_back(r["action"]);
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "agent.force_state"), actions.end());
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "agent.sign_out"), actions.end());
+}
+
+}  // namespace
+}  // namespace sy::test

@@ -1,0 +1,182 @@
+// The desktop on live events from a real call: a demo agent signs in and goes ready, a SIPp
+// caller (a demo customer with arrears) dials 95598 and presses 0; the ACD queues the call and
+// offers it to the agent, whose desktop rings with the caller's name and arrears from the screen
+// pop; the supervisor's queue tile shows the caller waiting (queue.stats from the server) and,
+// once the caller hangs up, the abandoned call. Screenshots of both pages, in both languages.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { createSocket } from 'node:dgram'
+import { createServer } from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Server, launchBrowser, screenshotPath, yuan } from './harness.mjs'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const SUPERVISOR = { username: 'zhou.min', password: 'super-pass-9', role: 'supervisor', displayName: '周敏' }
+
+let server
+let browser
+let agent // a demo agent (all have the general skill)
+let caller // a demo customer with arrears and a phone of their own
+
+// A port free for both UDP and TCP on 127.0.0.1.
+async function freePort() {
+  for (let i = 0; i < 50; i++) {
+    const udp = createSocket('udp4')
+    const port = await new Promise((resolve) => udp.bind(0, '127.0.0.1', () => resolve(udp.address().port)))
+    const ok = await new Promise((resolve) => {
+      const tcp = createServer()
+      tcp.once('error', () => resolve(false))
+      tcp.listen(port, '127.0.0.1', () => tcp.close(() => resolve(true)))
+    })
+    udp.close()
+    if (ok) return port
+  }
+  throw new Error('no free port')
+}
+
+before(async () => {
+  const sipPort = await freePort()
+  // The shipped flow offers no agent at night; this one does at any hour.
+  const sipFlow = path.join(here, 'flows/agent-any-hour.yaml')
+  server = await Server.start({ customers: 2000, users: [SUPERVISOR], sipPort, sipFlow })
+  server.sipPort = sipPort
+  browser = await launchBrowser()
+  const demo = server.demoOutput.match(/Demo agents agent(\d+)[\s\S]*?sign-in password (\S+)/)
+  if (demo) agent = { username: `agent${demo[1]}`, password: demo[2] }
+  if (!agent) return
+  // Found as the agent sees customers: a regional agent's screen pop shows their region only.
+  const api = await server.api(agent.username, agent.password)
+  const found = await api.get('/customers?has_arrears=true&page_size=50')
+  for (const c of found.body.items) {
+    const file = await api.get(`/customers/${c.id}`)
+    for (const p of file.body.phones || []) {
+      const pop = await api.get(`/customers/lookup?phone=${encodeURIComponent(p.phone)}`)
+      if (!caller && pop.status === 200 && pop.body.count === 1 && /^\d{5,20}$/.test(p.phone)) {
+        caller = { phone: p.phone, name: c.name, arrearsFen: pop.body.matches[0].arrears_total_fen }
+      }
+    }
+    if (caller) break
+  }
+})
+
+after(async () => {
+  if (browser) await browser.close()
+  if (server) await server.stop()
+})
+
+async function newPage(language) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+  const page = await context.newPage()
+  page.setDefaultTimeout(20000)
+  if (language) await page.addInitScript((l) => localStorage.setItem('switchyard.language', l), language)
+  return page
+}
+
+async function signIn(page, user) {
+  await page.goto(`${server.url}/login`)
+  await page.locator('input[data-test=username]').fill(user.username)
+  await page.locator('input[data-test=password]').fill(user.password)
+  await page.locator('[data-test=sign-in]').click()
+}
+
+// The general queue's tile (its display name comes from the queue list).
+async function generalTile(page) {
+  const api = await server.api(SUPERVISOR.username, SUPERVISOR.password)
+  const queues = (await api.get('/queues?page_size=200')).body.items
+  const general = queues.find((q) => q.name === 'general')
+  return page.locator('[data-test=queue-tile]', { hasText: general.display_name || general.name })
+}
+
+function tileFigure(tile, n) {
+  return tile.locator('.tile-figure .figure-value').nth(n)
+}
+
+function sippCall(phone) {
+  const scenario = path.join(here, 'scenarios/wait_for_agent.xml')
+  const args = [`127.0.0.1:${server.sipPort}`, '-sf', scenario, '-s', '95598', '-key', 'caller', phone,
+    '-i', '127.0.0.1', '-p', '0', '-mp', String(20000 + Math.floor(Math.random() * 5000) * 2),
+    '-m', '1', '-l', '1', '-nostdin', '-timeout', '120s', '-timeout_error']
+  const proc = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  proc.stdout.on('data', (d) => (output += d))
+  proc.stderr.on('data', (d) => (output += d))
+  proc.done = new Promise((resolve) => proc.on('exit', (code) => resolve({ code, output })))
+  return proc
+}
+
+test('a real call rings the ready agent with the caller\'s file, and the supervisor\'s tile follows it', async (t) => {
+  if (!agent) return t.skip('this server has no demo agents')
+  assert.ok(caller, 'a demo customer with arrears and a phone of their own')
+  assert.ok(caller.arrearsFen > 0)
+
+  const wall = await newPage()
+  await signIn(wall, SUPERVISOR)
+  await wall.waitForURL(/\/supervisor$/)
+  const tile = await generalTile(wall)
+  // The server's queue.stats arrive within seconds: nobody waiting yet.
+  await tileFigure(tile, 0).getByText('0', { exact: true }).waitFor({ timeout: 15000 })
+
+  const desk = await newPage()
+  await signIn(desk, agent)
+  await desk.waitForURL(/\/agent$/)
+  await desk.locator('[data-test=state-ready]:not(.is-disabled)').waitFor()
+  await desk.locator('[data-test=state-ready]').click()
+  await desk.locator('[data-test=state-label]').getByText('就绪').waitFor()
+  await desk.locator('[data-test=call-idle]').waitFor()
+
+  const sipp = sippCall(caller.phone)
+  try {
+    // The ACD offers the call: the desktop rings with the caller's number, name and arrears.
+    const notice = desk.locator('[data-test=ringing-notice]')
+    await notice.waitFor({ timeout: 60000 })
+    assert.equal((await desk.locator('[data-test=ringing-caller]').innerText()).trim(), caller.phone)
+    await desk.locator('[data-test=ringing-name]').getByText(caller.name).waitFor()
+    assert.equal((await desk.locator('[data-test=ringing-arrears]').innerText()).trim(), yuan(caller.arrearsFen))
+    // The IVR path the caller took is on the notice's call card.
+    assert.match(await desk.locator('[data-test=call-panel]').innerText(), /IVR/)
+    await desk.locator('[data-test=customer-name]').getByText(caller.name).waitFor()
+    await desk.screenshot({ path: screenshotPath('agent-desktop-ringing-zh.png'), fullPage: true })
+
+    // The supervisor sees the caller waiting on the general queue's tile.
+    await tileFigure(tile, 0).getByText('1', { exact: true }).waitFor({ timeout: 15000 })
+    assert.notEqual((await tileFigure(tile, 1).innerText()).trim(), '—')
+    await wall.screenshot({ path: screenshotPath('wallboard-waiting-zh.png'), fullPage: true })
+
+    // The caller gives up: the tile counts an abandoned call and nobody waits any more.
+    const ended = await sipp.done
+    assert.equal(ended.code, 0, ended.output.slice(-2000))
+    await tileFigure(tile, 0).getByText('0', { exact: true }).waitFor({ timeout: 15000 })
+    await tile.locator('.tile-row').first().getByText(/放弃 1/).waitFor({ timeout: 15000 })
+    await desk.locator('[data-test=ringing-notice]').waitFor({ state: 'detached', timeout: 30000 })
+  } catch (e) {
+    console.log(`--- server log (tail)\n${server.stderr.slice(-4000)}`)
+    throw e
+  } finally {
+    if (sipp.exitCode === null) sipp.kill('SIGTERM')
+  }
+  await desk.context().close()
+  await wall.context().close()
+})
+
+test('the agent desktop and the wallboard in English', async (t) => {
+  if (!agent) return t.skip('this server has no demo agents')
+  const desk = await newPage('en-US')
+  await signIn(desk, agent)
+  await desk.waitForURL(/\/agent$/)
+  await desk.locator('[data-test=call-panel]').getByText('No call').waitFor()
+  await desk.locator('[data-test=today-figures]').getByText('Calls answered').waitFor()
+  await desk.screenshot({ path: screenshotPath('agent-desktop-en.png'), fullPage: true })
+  await desk.context().close()
+
+  const wall = await newPage('en-US')
+  await signIn(wall, SUPERVISOR)
+  await wall.waitForURL(/\/supervisor$/)
+  const tile = await generalTile(wall)
+  await tile.getByText('Waiting').first().waitFor()
+  await tileFigure(tile, 0).getByText(/^\d+$/).waitFor({ timeout: 15000 })
+  await wall.locator('[data-test=agent-monitor]').getByText('Sign out').first().waitFor()
+  await wall.screenshot({ path: screenshotPath('wallboard-en.png'), fullPage: true })
+  await wall.context().close()
+})
