@@ -1,8 +1,9 @@
-// The desktop on live events from a real call: a demo agent signs in and goes ready, a SIPp
-// caller (a demo customer with arrears) dials 95598 and presses 0; the ACD queues the call and
-// offers it to the agent, whose desktop rings with the caller's name and arrears from the screen
-// pop; the supervisor's queue tile shows the caller waiting (queue.stats from the server) and,
-// once the caller hangs up, the abandoned call. Screenshots of both pages, in both languages.
+// The desktop on live events from a real call: a demo agent's phone (SIPp) registers, the agent
+// signs in and goes ready, a SIPp caller (a demo customer with arrears) dials 95598 and presses
+// 0; the ACD queues the call and rings the agent's phone, and the desktop rings with the
+// caller's name and arrears from the screen pop; the supervisor's queue tile shows the caller
+// waiting (queue.stats from the server), then the answered call; the call record names the
+// agent. Screenshots of both pages, in both languages.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -44,7 +45,8 @@ before(async () => {
   server.sipPort = sipPort
   browser = await launchBrowser()
   const demo = server.demoOutput.match(/Demo agents agent(\d+)[\s\S]*?sign-in password (\S+)/)
-  if (demo) agent = { username: `agent${demo[1]}`, password: demo[2] }
+  const sipPassword = server.demoOutput.match(/phone \(SIP\) password (\S+)/)
+  if (demo && sipPassword) agent = { username: `agent${demo[1]}`, password: demo[2], extension: demo[1], sipPassword: sipPassword[1] }
   if (!agent) return
   // Found as the agent sees customers: a regional agent's screen pop shows their region only.
   const api = await server.api(agent.username, agent.password)
@@ -93,17 +95,35 @@ function tileFigure(tile, n) {
   return tile.locator('.tile-figure .figure-value').nth(n)
 }
 
-function sippCall(phone) {
-  const scenario = path.join(here, 'scenarios/wait_for_agent.xml')
-  const args = [`127.0.0.1:${server.sipPort}`, '-sf', scenario, '-s', '95598', '-key', 'caller', phone,
-    '-i', '127.0.0.1', '-p', '0', '-mp', String(20000 + Math.floor(Math.random() * 5000) * 2),
-    '-m', '1', '-l', '1', '-nostdin', '-timeout', '120s', '-timeout_error']
+function sipp(args) {
   const proc = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   proc.stdout.on('data', (d) => (output += d))
   proc.stderr.on('data', (d) => (output += d))
   proc.done = new Promise((resolve) => proc.on('exit', (code) => resolve({ code, output })))
   return proc
+}
+
+const rtpPort = () => String(20000 + Math.floor(Math.random() * 5000) * 2)
+const sipScenario = (name) => path.join(here, '../sip/scenarios', name)
+
+function sippCall(phone) {
+  return sipp([`127.0.0.1:${server.sipPort}`, '-sf', path.join(here, 'scenarios/wait_for_agent.xml'),
+    '-s', '95598', '-key', 'caller', phone, '-i', '127.0.0.1', '-p', '0', '-mp', rtpPort(),
+    '-m', '1', '-l', '1', '-nostdin', '-timeout', '120s', '-timeout_error'])
+}
+
+// The agent's phone: rings 8 s, answers, waits for the caller's hang-up; registered with the
+// extension's digest credentials.
+async function agentPhone() {
+  const port = await freePort()
+  const phone = sipp(['-sf', sipScenario('agent_phone_answer.xml'), '-i', '127.0.0.1', '-p', String(port),
+    '-mp', rtpPort(), '-m', '1', '-d', '8000', '-nostdin', '-timeout', '150s', '-timeout_error'])
+  const reg = await sipp([`127.0.0.1:${server.sipPort}`, '-sf', sipScenario('agent_register.xml'), '-i', '127.0.0.1',
+    '-m', '1', '-nostdin', '-timeout', '20s', '-timeout_error', '-key', 'ext', agent.extension,
+    '-key', 'contact_port', String(port), '-key', 'expires', '300', '-au', agent.extension, '-ap', agent.sipPassword]).done
+  assert.equal(reg.code, 0, `the agent's phone could not register:\n${reg.output.slice(-1500)}`)
+  return phone
 }
 
 test('a real call rings the ready agent with the caller\'s file, and the supervisor\'s tile follows it', async (t) => {
@@ -118,6 +138,7 @@ test('a real call rings the ready agent with the caller\'s file, and the supervi
   // The server's queue.stats arrive within seconds: nobody waiting yet.
   await tileFigure(tile, 0).getByText('0', { exact: true }).waitFor({ timeout: 15000 })
 
+  const phone = await agentPhone()
   const desk = await newPage()
   await signIn(desk, agent)
   await desk.waitForURL(/\/agent$/)
@@ -126,7 +147,7 @@ test('a real call rings the ready agent with the caller\'s file, and the supervi
   await desk.locator('[data-test=state-label]').getByText('就绪').waitFor()
   await desk.locator('[data-test=call-idle]').waitFor()
 
-  const sipp = sippCall(caller.phone)
+  const call = sippCall(caller.phone)
   try {
     // The ACD offers the call: the desktop rings with the caller's number, name and arrears.
     const notice = desk.locator('[data-test=ringing-notice]')
@@ -139,22 +160,29 @@ test('a real call rings the ready agent with the caller\'s file, and the supervi
     await desk.locator('[data-test=customer-name]').getByText(caller.name).waitFor()
     await desk.screenshot({ path: screenshotPath('agent-desktop-ringing-zh.png'), fullPage: true })
 
-    // The supervisor sees the caller waiting on the general queue's tile.
-    await tileFigure(tile, 0).getByText('1', { exact: true }).waitFor({ timeout: 15000 })
+    // The supervisor sees the caller waiting on the general queue's tile while the phone rings.
+    await tileFigure(tile, 0).getByText('1', { exact: true }).waitFor({ timeout: 8000 })
     assert.notEqual((await tileFigure(tile, 1).innerText()).trim(), '—')
     await wall.screenshot({ path: screenshotPath('wallboard-waiting-zh.png'), fullPage: true })
 
-    // The caller gives up: the tile counts an abandoned call and nobody waits any more.
-    const ended = await sipp.done
-    assert.equal(ended.code, 0, ended.output.slice(-2000))
+    // The phone answers: the desktop shows the call in progress, the tile the answered call.
+    await desk.locator('[data-test=call-phase]').getByText('通话中').waitFor({ timeout: 20000 })
     await tileFigure(tile, 0).getByText('0', { exact: true }).waitFor({ timeout: 15000 })
-    await tile.locator('.tile-row').first().getByText(/放弃 1/).waitFor({ timeout: 15000 })
-    await desk.locator('[data-test=ringing-notice]').waitFor({ state: 'detached', timeout: 30000 })
+    await tile.locator('.tile-row').first().getByText(/接通 1/).waitFor({ timeout: 15000 })
+    await desk.screenshot({ path: screenshotPath('agent-desktop-talking-zh.png'), fullPage: true })
+
+    // The caller hangs up: the desktop is free again, and the call record names the agent.
+    const ended = await call.done
+    assert.equal(ended.code, 0, ended.output.slice(-2000))
+    await desk.locator('[data-test=call-idle]').waitFor({ timeout: 15000 })
+    const admin = await server.api('admin', server.adminPassword)
+    const record = (await admin.get(`/calls?from=${encodeURIComponent(caller.phone)}`)).body.items[0]
+    assert.equal(record.agent, agent.username)
   } catch (e) {
     console.log(`--- server log (tail)\n${server.stderr.slice(-4000)}`)
     throw e
   } finally {
-    if (sipp.exitCode === null) sipp.kill('SIGTERM')
+    for (const p of [call, phone]) if (p.exitCode === null) p.kill('SIGTERM')
   }
   await desk.context().close()
   await wall.context().close()
