@@ -2,8 +2,9 @@
 // signs in and goes ready, a SIPp caller (a demo customer with arrears) dials 95598 and presses
 // 0; the ACD queues the call and rings the agent's phone, and the desktop rings with the
 // caller's name and arrears from the screen pop; the supervisor's queue tile shows the caller
-// waiting (queue.stats from the server), then the answered call; the call record names the
-// agent. Screenshots of both pages, in both languages.
+// waiting (queue.stats from the server), then the answered call; the agent holds, resumes, mutes
+// and hangs up through the page (the caller gets the BYE); the call record names the agent.
+// Screenshots of both pages, in both languages.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -171,13 +172,30 @@ test('a real call rings the ready agent with the caller\'s file, and the supervi
     await tile.locator('.tile-row').first().getByText(/接通 1/).waitFor({ timeout: 15000 })
     await desk.screenshot({ path: screenshotPath('agent-desktop-talking-zh.png'), fullPage: true })
 
-    // The caller hangs up: the desktop is free again, and the call record names the agent.
+    // Call control on the real call through the page: hold and resume, mute and unmute.
+    await desk.locator('[data-test=call-hold]').click()
+    await desk.locator('[data-test=call-phase]').getByText('保持中').waitFor()
+    await desk.locator('[data-test=call-resume]').click()
+    await desk.locator('[data-test=call-phase]').getByText('通话中').waitFor()
+    await desk.locator('[data-test=call-mute]').click()
+    await desk.locator('[data-test=call-head]').getByText('已静音').waitFor()
+    await desk.locator('[data-test=call-unmute]').click()
+    await desk.locator('[data-test=call-mute]').waitFor()
+
+    // The agent hangs up on the page: the caller gets the BYE, the desktop is free again, and
+    // the call record names the agent.
+    await desk.locator('[data-test=call-hangup]').click()
+    await desk.locator('[data-test=call-idle]').waitFor({ timeout: 15000 })
     const ended = await call.done
     assert.equal(ended.code, 0, ended.output.slice(-2000))
-    await desk.locator('[data-test=call-idle]').waitFor({ timeout: 15000 })
     const admin = await server.api('admin', server.adminPassword)
-    const record = (await admin.get(`/calls?from=${encodeURIComponent(caller.phone)}`)).body.items[0]
+    let record
+    for (let i = 0; i < 50 && !(record && record.ended_at); i++) {
+      record = (await admin.get(`/calls?from=${encodeURIComponent(caller.phone)}`)).body.items[0]
+      if (!(record && record.ended_at)) await new Promise((r) => setTimeout(r, 200))
+    }
     assert.equal(record.agent, agent.username)
+    assert.equal(record.end_reason, 'agent_hangup')
   } catch (e) {
     console.log(`--- server log (tail)\n${server.stderr.slice(-4000)}`)
     throw e
