@@ -7,6 +7,8 @@
 #    rings the first ready agent, whose phone does not answer: that agent is set not ready and
 #    the caller keeps waiting; the next agent who goes ready gets the call, it is bridged and
 #    recorded (stereo WAV with the caller on the left and the agent on the right, MP3 after);
+#  - a caller keying menu 1, a demo account number and its PIN hears the arrears branch (the
+#    record's IVR path; the PIN is masked in its digits);
 #  - a second caller of the same area, over the area's cap, is told so and the record says so;
 #  - the agent holds and resumes the call from the desktop (POST /api/v1/calls/{id}/hold,
 #    unhold); another agent may not;
@@ -126,7 +128,57 @@ register 8003 "$P3" 300 || fail "8003 could not register"
 CODE=$(set_state a3 ready)
 [ "$CODE" = 200 ] || fail "agent8003 could not go ready with a registered phone: $CODE $(cat "$TMP/state.out")"
 
-echo "$(date +%T) 3. caller A asks for an agent; caller C of the same area, over its cap"
+# Caller B: bill and arrears (menu 1), account number and PIN of a demo account with arrears,
+# by RFC 4733 digits; the scenario is ivr_agent.xml with those keys instead of 0.
+read -r ACCOUNT PIN < <(python3 - "$TMP/demo.log" "$TMP/switchyard.db" <<'PY'
+import re, sqlite3, sys
+db = sqlite3.connect(sys.argv[2])
+for account, pin in re.findall(r"account (\d+)  PIN (\d+)", open(sys.argv[1]).read()):
+    if db.execute("SELECT arrears_fen FROM accounts WHERE account_no = ?", (account,)).fetchone()[0] > 0:
+        print(account, pin); break
+PY
+)
+[ -n "$ACCOUNT" ] || fail "no demo account with a PIN and arrears"
+python3 - "$SCEN/ivr_agent.xml" "$TMP/ivr_bill.xml" "$ACCOUNT" "$PIN" "$TMP" <<'PY'
+import struct, sys
+src, dst, account, pin, tmp = sys.argv[1:]
+xml = open(src).read()
+# SIPp's digit recordings all carry one RTP timestamp: a repeated digit would be the same
+# event. Each key gets its own copy with later sequence numbers and timestamps.
+def key_pcap(k, n):
+    name = {"#": "pound", "*": "star"}.get(k, k)
+    d = open(f"/usr/share/sip-tester/dtmf_2833_{name}.pcap", "rb").read()
+    out, off = bytearray(d[:24]), 24
+    while off < len(d):
+        hdr = d[off:off + 16]; incl = struct.unpack("<I", hdr[8:12])[0]
+        pkt = bytearray(d[off + 16:off + 16 + incl]); off += 16 + incl
+        ihl = (pkt[14] & 15) * 4; udp = 14 + ihl; rtp = udp + 8
+        seq, ts = struct.unpack("!HI", pkt[rtp + 2:rtp + 8])
+        struct.pack_into("!HI", pkt, rtp + 2, (seq + 40 * n) & 0xffff, (ts + 8000 * n) & 0xffffffff)
+        pkt[udp + 6:udp + 8] = b"\0\0"  # no UDP checksum
+        out += hdr + pkt
+    path = f"{tmp}/key{n}.pcap"
+    open(path, "wb").write(out)
+    return path
+n = 0
+def key(k, pause):
+    global n
+    n += 1
+    return (f'  <nop><action><exec play_pcap_audio="{key_pcap(k, n)}"/></action></nop>\n'
+            f'  <pause milliseconds="{pause}"/>\n')
+steps = '  <pause milliseconds="20000"/>\n' + key("1", 5000)
+steps += "".join(key(k, 700) for k in account + "#") + '  <pause milliseconds="4000"/>\n'
+steps += "".join(key(k, 700) for k in pin + "#") + '  <pause milliseconds="3000"/>\n'
+start = xml.index('  <pause milliseconds="20000"/>')
+end = xml.index("  <send retrans=\"500\">", start)
+open(dst, "w").write(xml[:start] + steps + xml[end:])
+PY
+PHONE_B=13900000077
+
+echo "$(date +%T) 3. caller A asks for an agent; caller B asks for the bill; caller C of A's area, over its cap"
+sipp "127.0.0.1:$SIP_PORT" -sf "$TMP/ivr_bill.xml" -s 95598 -i 127.0.0.1 -m 1 -nostdin \
+  -key caller "$PHONE_B" -mp "$(rtp_port)" -timeout 80s -timeout_error >"$TMP/callerB.log" 2>&1 &
+CALLER_B=$!; BG+=("$CALLER_B")
 sipp "127.0.0.1:$SIP_PORT" -sf "$SCEN/ivr_agent.xml" -s 95598 -i 127.0.0.1 -m 1 -nostdin \
   -key caller "$PHONE_A" -mp "$(rtp_port)" -d 9000 -timeout 80s -timeout_error >"$TMP/callerA.log" 2>&1 &
 CALLER_A=$!; BG+=("$CALLER_A")
@@ -167,6 +219,7 @@ echo "$(date +%T) 6. the call stays bridged and is recorded; both callers hang u
 wait "$PHONE1" || fail "8001's phone did not get the call as scripted"
 wait "$CALLER_A" || fail "caller A's call did not go as scripted"
 wait "$CALLER_C" || fail "caller C's call did not go as scripted"
+wait "$CALLER_B" || fail "caller B's call did not go as scripted"
 
 record() {  # phone: the newest call record from it, as JSON, once ended
   for _ in $(seq 1 100); do
@@ -206,6 +259,19 @@ assert c["routing_reason"].startswith("region_capped"), c["routing_reason"]
 assert c["agent"] is None, c["agent"]
 assert "agent" in c["ivr_path"] and "callback_offer" in c["ivr_path"], c["ivr_path"]
 ' || fail "caller C's record does not say the area was capped"
+
+REC_B=$(record "$PHONE_B") || fail "no ended record for caller B"
+echo "   B: $REC_B"
+echo "$REC_B" | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+p = c["ivr_path"]
+assert "bill_with_arrears" in p and p.index("pin_check") < p.index("bill_with_arrears"), p
+d = {x["node"]: x["digits"] for x in c["digits"]}
+assert d.get("bill_account") == sys.argv[1], d
+assert d.get("bill_pin") == "******", d  # the PIN is masked
+assert c["queue"] is None and c["agent"] is None, c
+' "$ACCOUNT" || fail "caller B's record does not show the arrears branch"
 
 echo "$(date +%T) 7. the recording: MP3 after hang-up, stereo WAV with caller (left) and agent (right)"
 MP3=
