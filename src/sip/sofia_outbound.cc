@@ -1,0 +1,98 @@
+// Calls to registered agent phones (SipAdapter::dial): our INVITE with an SDP offer, the
+// phone's progress and answer, failures reported once.
+#include <sofia-sip/nua.h>
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_tagarg.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "sip/sofia_adapter.h"
+
+namespace sy::sip::detail {
+
+void SofiaAdapter::fail_outbound(CallId id, int status) { handler_.on_outbound_failed(id, status); }
+
+void SofiaAdapter::start_dial(CallId id, const OutboundCall& out) {
+  if (shutting_down_) return fail_outbound(id, 503);
+  std::optional<PhoneBinding> binding;
+  {
+    std::lock_guard lock(bindings_mu_);
+    if (const PhoneBinding* b = bindings_.find(out.extension)) binding = *b;
+  }
+  if (!binding) return fail_outbound(id, 480);
+  std::string extra;
+  for (const auto& [name, value] : out.headers) {
+    if (!header_token(name) || !header_value(value)) return fail_outbound(id, 400);
+    extra.append(name).append(": ").append(value).append("\r\n");
+  }
+  if (!extra.empty()) extra.resize(extra.size() - 2);
+  auto call = std::make_unique<Call>();
+  call->id = id;
+  call->outbound = true;
+  call->dialed_at = std::chrono::steady_clock::now();
+  call->local = out.local;
+  call->local.session_id = session_ids_();
+  call->local.version = 1;
+  std::string domain = options_.host + ":" + std::to_string(options_.port);
+  std::string from =
+      (out.caller_display.empty() ? std::string() : quote_display(out.caller_display))
+          .append("<sip:")
+          .append(out.caller_number.empty() ? "switchyard" : out.caller_number)
+          .append("@")
+          .append(domain)
+          .append(">");
+  std::string to =
+      std::string("<sip:").append(out.extension).append("@").append(domain).append(">");
+  nua_handle_t* nh = nua_handle(nua_, call.get(), SIPTAG_TO_STR(to.c_str()),
+                                SIPTAG_FROM_STR(from.c_str()), TAG_END());
+  if (!nh) return fail_outbound(id, 500);
+  call->nh = nh;
+  std::string sdp = build_offer(call->local);
+  nua_invite(nh, NUTAG_URL(binding->contact.c_str()), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+             SIPTAG_PAYLOAD_STR(sdp.c_str()),
+             TAG_IF(!extra.empty(), SIPTAG_HEADER_STR(extra.c_str())), TAG_END());
+  calls_.emplace(id, std::move(call));
+}
+
+void SofiaAdapter::on_invite_response(Call& call, int status, sip_t const* sip) {
+  if (!call.outbound || call.finished || call.answered) return;
+  if (status == 180 || status == 183) {
+    if (!call.ringing) {
+      call.ringing = true;
+      handler_.on_outbound_ringing(call.id);
+    }
+    return;
+  }
+  if (status < 200) return;
+  if (status >= 300) {
+    call.finished = true;
+    fail_outbound(call.id, status);
+    return;
+  }
+  auto answer = parse_answer(sip);
+  if (!answer || call.cancelled) {  // answered without usable SDP, or after our CANCEL
+    call.finished = true;
+    call.reason = CallEndReason::kLocalHangup;
+    nua_bye(call.nh, TAG_END());
+    fail_outbound(call.id, call.cancelled ? 487 : 488);
+    return;
+  }
+  call.answered = true;
+  call.established = true;
+  call.audio = *answer;
+  handler_.on_outbound_answered(call.id, call.audio);
+}
+
+Result<NegotiatedAudio> SofiaAdapter::parse_answer(sip_t const* sip) const {
+  std::string body = payload_of(sip);
+  if (body.empty())
+    return make_error(ErrorKind::kInvalidInput, "sdp_missing", "the answer has no SDP");
+  auto sd = parse_sdp(body);
+  if (!sd) return sd.error();
+  return negotiate_answer(*sd);
+}
+
+}  // namespace sy::sip::detail
