@@ -110,6 +110,9 @@ struct SipOptions {
   int registration_check_ms = 500;
   // Outbound legs: give up (408) when the phone sends no final response within this time.
   int outbound_timeout_s = 60;
+  // Host part of From/To in calls to phones (what they show as the centre's domain); empty:
+  // host:port, or localhost:port when listening on a wildcard address.
+  std::string domain;
 };
 
 struct SipCounters {

@@ -36,7 +36,12 @@ void SofiaAdapter::start_dial(CallId id, const OutboundCall& out) {
   call->local = out.local;
   call->local.session_id = session_ids_();
   call->local.version = 1;
-  std::string domain = options_.host + ":" + std::to_string(options_.port);
+  std::string domain = options_.domain;
+  if (domain.empty()) {
+    bool wildcard = options_.host == "0.0.0.0" || options_.host == "::" || options_.host.empty();
+    domain = (wildcard ? std::string("localhost") : options_.host) + ":" +
+             std::to_string(options_.port);
+  }
   std::string from =
       (out.caller_display.empty() ? std::string() : quote_display(out.caller_display))
           .append("<sip:")
