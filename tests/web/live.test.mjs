@@ -2,8 +2,9 @@
 // signs in and goes ready, a SIPp caller (a demo customer with arrears) dials 95598 and presses
 // 0; the ACD queues the call and rings the agent's phone, and the desktop rings with the
 // caller's name and arrears from the screen pop; the supervisor's queue tile shows the caller
-// waiting (queue.stats from the server), then the answered call; the agent holds, resumes, mutes
-// and hangs up through the page (the caller gets the BYE); the call record names the agent.
+// waiting (queue.stats from the server), then the answered call; the supervisor listens in from
+// the agent monitor and their SIPp phone receives the call's audio; the agent holds, resumes,
+// mutes and hangs up through the page (the caller gets the BYE); the call record names the agent.
 // Screenshots of both pages, in both languages.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -20,6 +21,7 @@ const SUPERVISOR = { username: 'zhou.min', password: 'super-pass-9', role: 'supe
 let server
 let browser
 let agent // a demo agent (all have the general skill)
+let boss // the demo supervisor of the agent's city (extension 8901, a phone to listen with)
 let caller // a demo customer with arrears and a phone of their own
 
 // A port free for both UDP and TCP on 127.0.0.1.
@@ -47,7 +49,10 @@ before(async () => {
   browser = await launchBrowser()
   const demo = server.demoOutput.match(/Demo agents agent(\d+)[\s\S]*?sign-in password (\S+)/)
   const sipPassword = server.demoOutput.match(/phone \(SIP\) password (\S+)/)
-  if (demo && sipPassword) agent = { username: `agent${demo[1]}`, password: demo[2], extension: demo[1], sipPassword: sipPassword[1] }
+  if (demo && sipPassword) {
+    agent = { username: `agent${demo[1]}`, password: demo[2], extension: demo[1], sipPassword: sipPassword[1] }
+    boss = { username: 'supervisor-fuzhou', password: demo[2], extension: '8901', sipPassword: sipPassword[1] }
+  }
   if (!agent) return
   // Found as the agent sees customers: a regional agent's screen pop shows their region only.
   const api = await server.api(agent.username, agent.password)
@@ -114,16 +119,44 @@ function sippCall(phone) {
     '-m', '1', '-l', '1', '-nostdin', '-timeout', '120s', '-timeout_error'])
 }
 
-// The agent's phone: rings 8 s, answers, waits for the caller's hang-up; registered with the
-// extension's digest credentials.
+async function register(who, port) {
+  const reg = await sipp([`127.0.0.1:${server.sipPort}`, '-sf', sipScenario('agent_register.xml'), '-i', '127.0.0.1',
+    '-m', '1', '-nostdin', '-timeout', '20s', '-timeout_error', '-key', 'ext', who.extension,
+    '-key', 'contact_port', String(port), '-key', 'expires', '300', '-au', who.extension, '-ap', who.sipPassword]).done
+  assert.equal(reg.code, 0, `the phone of ${who.username} could not register:\n${reg.output.slice(-1500)}`)
+}
+
+// The agent's phone: rings 8 s, answers, speaks (SIPp's g711a.pcap), waits for the hang-up.
 async function agentPhone() {
   const port = await freePort()
   const phone = sipp(['-sf', sipScenario('agent_phone_answer.xml'), '-i', '127.0.0.1', '-p', String(port),
     '-mp', rtpPort(), '-m', '1', '-d', '8000', '-nostdin', '-timeout', '150s', '-timeout_error'])
-  const reg = await sipp([`127.0.0.1:${server.sipPort}`, '-sf', sipScenario('agent_register.xml'), '-i', '127.0.0.1',
-    '-m', '1', '-nostdin', '-timeout', '20s', '-timeout_error', '-key', 'ext', agent.extension,
-    '-key', 'contact_port', String(port), '-key', 'expires', '300', '-au', agent.extension, '-ap', agent.sipPassword]).done
-  assert.equal(reg.code, 0, `the agent's phone could not register:\n${reg.output.slice(-1500)}`)
+  await register(agent, port)
+  return phone
+}
+
+// The supervisor's phone: answers at once; its media goes to a socket here that counts RTP
+// packets and those carrying sound (A-law silence is 0xd5/0x55).
+async function supervisorPhone() {
+  const port = await freePort()
+  const media = createSocket('udp4')
+  const heard = { packets: 0, loud: 0 }
+  media.on('message', (m) => {
+    if (m.length < 13 || m[0] >> 6 !== 2 || (m[1] & 0x7f) !== 8) return
+    heard.packets++
+    for (let i = 12; i < m.length; i++) {
+      if (m[i] !== 0xd5 && m[i] !== 0x55 && m[i] !== 0xd4 && m[i] !== 0x54) {
+        heard.loud++
+        break
+      }
+    }
+  })
+  const rtp = await new Promise((resolve) => media.bind(0, '127.0.0.1', () => resolve(media.address().port)))
+  const phone = sipp(['-sf', path.join(here, 'scenarios/supervisor_phone.xml'), '-i', '127.0.0.1', '-p', String(port),
+    '-key', 'rtp_port', String(rtp), '-m', '1', '-d', '300', '-nostdin', '-timeout', '150s'])
+  await register(boss, port)
+  phone.media = media
+  phone.heard = heard
   return phone
 }
 
@@ -133,13 +166,14 @@ test('a real call rings the ready agent with the caller\'s file, and the supervi
   assert.ok(caller.arrearsFen > 0)
 
   const wall = await newPage()
-  await signIn(wall, SUPERVISOR)
+  await signIn(wall, boss)
   await wall.waitForURL(/\/supervisor$/)
   const tile = await generalTile(wall)
   // The server's queue.stats arrive within seconds: nobody waiting yet.
   await tileFigure(tile, 0).getByText('0', { exact: true }).waitFor({ timeout: 15000 })
 
   const phone = await agentPhone()
+  const bossPhone = await supervisorPhone()
   const desk = await newPage()
   await signIn(desk, agent)
   await desk.waitForURL(/\/agent$/)
@@ -172,6 +206,15 @@ test('a real call rings the ready agent with the caller\'s file, and the supervi
     await tile.locator('.tile-row').first().getByText(/接通 1/).waitFor({ timeout: 15000 })
     await desk.screenshot({ path: screenshotPath('agent-desktop-talking-zh.png'), fullPage: true })
 
+    // The supervisor listens in from the agent monitor: their phone rings, answers and hears
+    // the call (the agent's phone speaks for 7 s after answering).
+    await wall.locator(`[data-test=monitor-call-${agent.username}]`).getByText('通话中').waitFor()
+    const row = wall.locator(`[data-test=monitor-actions-${agent.username}]`)
+    await row.getByText('监听').click()
+    for (let i = 0; i < 100 && bossPhone.heard.loud < 10; i++) await new Promise((r) => setTimeout(r, 100))
+    assert.ok(bossPhone.heard.loud >= 10, `the supervisor's phone heard ${JSON.stringify(bossPhone.heard)}`)
+    await wall.screenshot({ path: screenshotPath('wallboard-listening-zh.png'), fullPage: true })
+
     // Call control on the real call through the page: hold and resume, mute and unmute.
     await desk.locator('[data-test=call-hold]').click()
     await desk.locator('[data-test=call-phase]').getByText('保持中').waitFor()
@@ -200,7 +243,8 @@ test('a real call rings the ready agent with the caller\'s file, and the supervi
     console.log(`--- server log (tail)\n${server.stderr.slice(-4000)}`)
     throw e
   } finally {
-    for (const p of [call, phone]) if (p.exitCode === null) p.kill('SIGTERM')
+    for (const p of [call, phone, bossPhone]) if (p.exitCode === null) p.kill('SIGTERM')
+    bossPhone.media.close()
   }
   await desk.context().close()
   await wall.context().close()
