@@ -50,6 +50,7 @@ void register_api(http::Router& router, Context& ctx) {
   add_call_routes(router, ctx);
   add_call_control_routes(router, ctx);
   add_agent_desk_routes(router, ctx);
+  add_report_routes(router, ctx);
   http::OpenApiInfo info;
   info.title = "Switchyard API";
   info.version = "0.1.0";

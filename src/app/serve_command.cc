@@ -166,6 +166,17 @@ int serve_command(const std::vector<std::string>& args) {
     auto swept = ctx.repos.work_orders.check_deadlines(ctx.clock.now());
     if (!swept) spdlog::warn("checking work-order deadlines: {}", swept.error().message);
   });
+  // Report summaries: new call records, agent states and work-order audit rows are folded in
+  // every few seconds (and again whenever a report is asked for).
+  if (auto offset = store::fixed_zone_offset_minutes(config->centre.time_zone))
+    ctx.repos.reports.set_utc_offset_minutes(*offset);
+  else
+    spdlog::warn("reports: time zone {} has no fixed offset; report days use +08:00",
+                 config->centre.time_zone);
+  loop.every(std::chrono::seconds(5), [&ctx] {
+    auto folded = ctx.repos.reports.fold();
+    if (!folded) spdlog::warn("folding report summaries: {}", folded.error().message);
+  });
   // The ACD on the control thread: presence changes from the API are posted to it.
   AcdOptions acd_options;
   acd_options.ring_timeout = std::chrono::seconds(config->acd.ring_timeout_s);

@@ -69,6 +69,7 @@ const Grant kGrants[] = {
     {Permission::kCallControl, "call.control", {Role::kAgent, Role::kSupervisor}},
     {Permission::kCallMonitor, "call.monitor", {Role::kSupervisor}},
     {Permission::kAgentSupervise, "agent.supervise", {Role::kSupervisor, Role::kAdmin}},
+    {Permission::kReportRead, "report.read", {Role::kSupervisor, Role::kManager, Role::kAdmin}},
 };
 
 }  // namespace

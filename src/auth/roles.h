@@ -40,6 +40,7 @@ enum class Permission {
   kCallControl,    // act on own live calls: answer, hang up, hold, transfer, ...
   kCallMonitor,    // listen / whisper / barge on calls of supervised queues and regions
   kAgentSupervise,  // force an agent's state, sign an agent out
+  kReportRead,     // historical reports and their exports, inside the user's regions
 };
 
 std::string_view to_string(Role role);

@@ -14,6 +14,7 @@
 #include "store/queue_repository.h"
 #include "store/recording_repository.h"
 #include "store/region_repository.h"
+#include "store/report_repository.h"
 #include "store/screen_pop_repository.h"
 #include "store/session_repository.h"
 #include "store/skill_repository.h"
@@ -41,7 +42,8 @@ struct Repositories {
         queues(db, clock),
         agents(db, clock),
         calls(db),
-        recordings(db) {}
+        recordings(db),
+        reports(db) {}
 
   UserRepository users;
   SessionRepository sessions;
@@ -60,6 +62,7 @@ struct Repositories {
   AgentRepository agents;
   CallRepository calls;
   RecordingRepository recordings;
+  ReportRepository reports;
 };
 
 }  // namespace sy::store
