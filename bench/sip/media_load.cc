@@ -9,6 +9,7 @@
 // the host's own late ticks, the media thread's CPU share, and memory per call (RSS delta / calls).
 //
 // Usage: bench_sip_media_load [calls=1000] [seconds=30] [bridged|ivr] [record_dir]
+//        env SY_MEDIA_RT_PRIORITY=N runs the media thread SCHED_FIFO N (as a deployment would)
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
@@ -184,6 +185,9 @@ int main(int argc, char** argv) {
 
   NoEvents events;
   MediaHost host("127.0.0.1", {20000, 29999}, events);
+  const char* rt = std::getenv("SY_MEDIA_RT_PRIORITY");  // e.g. 10: SCHED_FIFO media thread
+  const int rt_priority = rt ? std::atoi(rt) : 0;
+  host.set_realtime_priority(rt_priority);
   const long rss_before = rss_kb();
   host.start();
   NegotiatedAudio audio;
@@ -351,6 +355,8 @@ int main(int argc, char** argv) {
       "measured), 127.0.0.1%s\n",
       calls, mode.c_str(), legs_n, seconds, wall,
       record_dir.empty() ? "" : ", recording every call");
+  std::printf("  media thread scheduling: %s\n",
+              rt_priority > 0 ? ("SCHED_FIFO " + std::to_string(rt_priority)).c_str() : "normal");
   std::printf("  packets from the host measured: %llu (all received: %llu)\n",
               static_cast<unsigned long long>(hist.count),
               static_cast<unsigned long long>(received));

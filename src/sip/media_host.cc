@@ -5,7 +5,9 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <random>
 #include <utility>
 
@@ -431,6 +433,13 @@ std::optional<LegCounters> MediaHost::leg_counters(CallId id) const {
 void MediaHost::run() {
   using namespace std::chrono;
   pthread_setname_np(pthread_self(), "sy-media");  // visible in top -H and /proc
+  if (realtime_priority_ > 0) {
+    sched_param param{};
+    param.sched_priority = std::min(realtime_priority_, 99);
+    if (int err = pthread_setschedparam(pthread_self(), SCHED_FIFO, &param); err != 0)
+      spdlog::warn("media: cannot use real-time priority {} ({}); normal scheduling",
+                   realtime_priority_, std::strerror(err));
+  }
   auto next = steady_clock::now();
   while (running_.load()) {
     next += milliseconds(20);
