@@ -350,6 +350,15 @@ class InboundCalls::Impl {
       });
     });
   }
+  // What the ringing agent sees of the call: the caller's number, the IVR path and the digits
+  // collected (PINs already masked by the IVR).
+  static void for_screen_pop(const Call& call, QueuedCall& q) {
+    q.caller_number = call.in.caller;
+    q.ivr_path = call.session->trace().path;
+    for (const auto& d : call.session->trace().digits)
+      q.digits.push_back(store::CollectedDigits{d.node, d.digits});
+  }
+
   void carry_out(sip::CallId id, Call& call, const ivr::EnqueueAction& enqueue) {
     call.queue = enqueue.spec.name;
     ++call.render_token;
@@ -373,6 +382,7 @@ class InboundCalls::Impl {
     q.vip = variable(*call.session, "vip") == "yes";
     std::string customer = variable(*call.session, "customer_id");
     if (!customer.empty()) q.customer_id = std::strtoull(customer.c_str(), nullptr, 10);
+    for_screen_pop(call, q);
     TimePoint t = now();
     auto queued = acd()->enqueue(q);
     if (!queued) {
@@ -861,6 +871,7 @@ class InboundCalls::Impl {
     q.vip = variable(*call.session, "vip") == "yes";
     std::string customer = variable(*call.session, "customer_id");
     if (!customer.empty()) q.customer_id = std::strtoull(customer.c_str(), nullptr, 10);
+    for_screen_pop(call, q);
     auto queued = acd()->enqueue(q);
     if (!queued) {
       if (queued.error().code == "queue_not_found")

@@ -1,10 +1,11 @@
 // The desktop on live events from a real call: a demo agent's phone (SIPp) registers, the agent
 // signs in and goes ready, a SIPp caller (a demo customer with arrears) dials 95598 and presses
 // 0; the ACD queues the call and rings the agent's phone, and the desktop rings with the
-// caller's name and arrears from the screen pop; the supervisor's queue tile shows the caller
-// waiting (queue.stats from the server), then the answered call; the supervisor listens in from
-// the agent monitor and their SIPp phone receives the call's audio; the agent holds, resumes,
-// mutes and hangs up through the page (the caller gets the BYE); the call record names the agent.
+// caller's name and arrears from the screen pop, the IVR path and the 0 keyed at the menu; the
+// supervisor's queue tile shows the caller waiting (queue.stats from the server), then the
+// answered call; the supervisor listens in from the agent monitor and their SIPp phone receives
+// the call's audio; the agent holds, resumes, mutes and hangs up through the page (the caller
+// gets the BYE); the call record names the agent.
 // Screenshots of both pages, in both languages.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -190,8 +191,9 @@ test('a real call rings the ready agent with the caller\'s file, and the supervi
     assert.equal((await desk.locator('[data-test=ringing-caller]').innerText()).trim(), caller.phone)
     await desk.locator('[data-test=ringing-name]').getByText(caller.name).waitFor()
     assert.equal((await desk.locator('[data-test=ringing-arrears]').innerText()).trim(), yuan(caller.arrearsFen))
-    // The IVR path the caller took is on the notice's call card.
-    assert.match(await desk.locator('[data-test=call-panel]').innerText(), /IVR/)
+    // The IVR path the caller took and the digit they keyed at the menu are on the call card.
+    assert.match(await desk.locator('[data-test=call-ivr]').innerText(), /welcome → identify → menu → agent/)
+    assert.match(await desk.locator('[data-test=call-digits]').innerText(), /menu:\s*0/)
     await desk.locator('[data-test=customer-name]').getByText(caller.name).waitFor()
     await desk.screenshot({ path: screenshotPath('agent-desktop-ringing-zh.png'), fullPage: true })
 
