@@ -465,6 +465,7 @@ class InboundCalls::Impl {
           if (then) then(id);
           return;
         }
+        media_.stop_playback(id);  // the waiting tone never ends: a prompt queued behind it is never heard
         c->say_seq = media_.play(id, std::move(audio));
       });
     });

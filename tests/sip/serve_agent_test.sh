@@ -10,6 +10,8 @@
 #  - a caller keying menu 1, a demo account number and its PIN hears the arrears branch (the
 #    record's IVR path; the PIN is masked in its digits);
 #  - a second caller of the same area, over the area's cap, is told so and the record says so;
+#  - a caller waiting past acd.callback_offer_after_s is offered a callback, keeps the place with
+#    1 and is hung up with a goodbye; the record says callback_accepted, a contact row is left;
 #  - the agent holds and resumes the call from the desktop (POST /api/v1/calls/{id}/hold,
 #    unhold); another agent may not;
 #  - GET /api/v1/calls/{id} shows agent, queue, wait, IVR path and recording id;
@@ -25,7 +27,7 @@ BG=()
 cleanup() {
   for p in "${BG[@]}"; do kill "$p" 2>/dev/null || true; done
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$TMP"
+  [ -n "${SY_KEEP_TMP:-}" ] || rm -rf "$TMP"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- server log"; tail -n 60 "$TMP/serve.log" || true; exit 1; }
@@ -78,7 +80,7 @@ cd "$TMP"
 SWITCHYARD_SIP_SERVICES="95598=$TMP/flow.yaml" SWITCHYARD_SIP_TRUNKS=127.0.0.1 \
 SWITCHYARD_RTP_PORT_MIN=$RTP_MIN SWITCHYARD_RTP_PORT_MAX=$((RTP_MIN + 199)) \
 SWITCHYARD_ACD_RING_TIMEOUT_S=4 SWITCHYARD_ACD_REQUIRE_REGISTERED_PHONE=true \
-SWITCHYARD_ACD_REGION_CAPS="$AREA=1" SWITCHYARD_ACD_CALLBACK_OFFER_AFTER_S=0 \
+SWITCHYARD_ACD_REGION_CAPS="$AREA=1" SWITCHYARD_ACD_CALLBACK_OFFER_AFTER_S=3 \
 SWITCHYARD_ACD_ANNOUNCE_INTERVAL_S=5 \
   "$BIN" serve --data "$TMP" --http 127.0.0.1:0 --sip "127.0.0.1:$SIP_PORT" >"$TMP/serve.log" 2>&1 &
 SERVER_PID=$!
@@ -174,6 +176,35 @@ end = xml.index("  <send retrans=\"500\">", start)
 open(dst, "w").write(xml[:start] + steps + xml[end:])
 PY
 PHONE_B=13900000077
+# Caller D waits in the queue (0), is offered a callback and keeps the place with 1; the centre
+# says goodbye and hangs up.
+python3 - "$SCEN/ivr_agent.xml" "$TMP/ivr_callback.xml" <<'PY'
+import sys
+src, dst = sys.argv[1:]
+xml = open(src).read()
+def key(k, pause):
+    return (f'  <nop><action><exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_{k}.pcap"/>'
+            f'</action></nop>\n  <pause milliseconds="{pause}"/>\n')
+tail = """  <recv request="BYE"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+</scenario>
+"""
+start = xml.index('  <pause milliseconds="20000"/>')
+open(dst, "w").write(xml[:start] + '  <pause milliseconds="20000"/>\n' + key("0", 14000) +
+                     key("1", 0) + tail)
+PY
+PHONE_D=13900000088
 
 echo "$(date +%T) 3. caller A asks for an agent; caller B asks for the bill; caller C of A's area, over its cap"
 sipp "127.0.0.1:$SIP_PORT" -sf "$TMP/ivr_bill.xml" -s 95598 -i 127.0.0.1 -m 1 -nostdin \
@@ -186,6 +217,9 @@ sleep 2
 sipp "127.0.0.1:$SIP_PORT" -sf "$SCEN/ivr_agent.xml" -s 95598 -i 127.0.0.1 -m 1 -nostdin \
   -key caller "$PHONE_C" -mp "$(rtp_port)" -d 8000 -timeout 80s -timeout_error >"$TMP/callerC.log" 2>&1 &
 CALLER_C=$!; BG+=("$CALLER_C")
+sipp "127.0.0.1:$SIP_PORT" -sf "$TMP/ivr_callback.xml" -s 95598 -i 127.0.0.1 -m 1 -nostdin \
+  -key caller "$PHONE_D" -mp "$(rtp_port)" -timeout 80s -timeout_error >"$TMP/callerD.log" 2>&1 &
+CALLER_D=$!; BG+=("$CALLER_D")
 
 echo "$(date +%T) 4. 8003's phone rings unanswered: after the ring time-out 8003 is not ready"
 STATE=ready
@@ -220,6 +254,7 @@ wait "$PHONE1" || fail "8001's phone did not get the call as scripted"
 wait "$CALLER_A" || fail "caller A's call did not go as scripted"
 wait "$CALLER_C" || fail "caller C's call did not go as scripted"
 wait "$CALLER_B" || fail "caller B's call did not go as scripted"
+wait "$CALLER_D" || fail "caller D's call did not go as scripted (callback, then our goodbye)"
 
 record() {  # phone: the newest call record from it, as JSON, once ended
   for _ in $(seq 1 100); do
@@ -272,6 +307,21 @@ assert d.get("bill_account") == sys.argv[1], d
 assert d.get("bill_pin") == "******", d  # the PIN is masked
 assert c["queue"] is None and c["agent"] is None, c
 ' "$ACCOUNT" || fail "caller B's record does not show the arrears branch"
+
+REC_D=$(record "$PHONE_D") || fail "no ended record for caller D"
+echo "   D: $REC_D"
+echo "$REC_D" | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+assert c["end_reason"] == "callback_accepted" and c["queue"] == "general" and c["agent"] is None, c
+assert c["wait_s"] is not None and c["wait_s"] >= 3, c["wait_s"]
+' || fail "caller D's record does not show the kept place"
+python3 - "$TMP/switchyard.db" "$PHONE_D" <<'PY' || fail "no callback contact for caller D"
+import sqlite3, sys
+n = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT COUNT(*) FROM contacts WHERE phone = ? AND category = 'callback_request'", (sys.argv[2],)).fetchone()[0]
+assert n == 1, n
+PY
 
 echo "$(date +%T) 7. the recording: MP3 after hang-up, stereo WAV with caller (left) and agent (right)"
 MP3=
