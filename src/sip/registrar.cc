@@ -132,7 +132,8 @@ void AuthFailureLimiter::failed(const std::string& source_ip, TimePoint now) {
 }
 
 BindingTable::Change BindingTable::bind(const std::string& extension, const std::string& contact,
-                                        const std::string& source, TimePoint expires_at) {
+                                        const std::string& source, TimePoint expires_at,
+                                        bool via_source) {
   Change change;
   change.extension = extension;
   auto it = bindings_.find(extension);
@@ -142,7 +143,7 @@ BindingTable::Change BindingTable::bind(const std::string& extension, const std:
     change.unregistered = UnregisterReason::kReplaced;
     change.registered = contact;
   }
-  bindings_[extension] = PhoneBinding{extension, contact, source, expires_at};
+  bindings_[extension] = PhoneBinding{extension, contact, source, expires_at, via_source};
   return change;
 }
 

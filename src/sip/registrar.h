@@ -74,7 +74,7 @@ class BindingTable {
   };
   // A REGISTER with Expires > 0: adds or refreshes.
   Change bind(const std::string& extension, const std::string& contact, const std::string& source,
-              TimePoint expires_at);
+              TimePoint expires_at, bool via_source = false);
   // Expires: 0. Returns whether a binding was removed.
   bool remove(const std::string& extension);
   // Removes and returns the extensions whose binding expired at `now`.

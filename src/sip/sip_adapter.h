@@ -60,6 +60,10 @@ struct PhoneBinding {
   std::string contact;  // the Contact URI the phone registered, e.g. sip:1001@10.0.0.7:5062
   std::string source;   // where the REGISTER came from, "udp:10.0.0.7:5062" / "tcp:..."
   TimePoint expires_at{};
+  // The phone is behind NAT (the REGISTER came from elsewhere than its Via said, RFC 3581, or
+  // its Contact names a private address it did not send from): calls to it go to `source`
+  // (over the same TCP connection when it is still open), the Contact stays the Request-URI.
+  bool via_source = false;
 };
 
 // What the registrar needs from the application. Without `credentials` every REGISTER is

@@ -45,6 +45,11 @@ struct Call {
   bool finished = false;
   bool cancelled = false;
   std::chrono::steady_clock::time_point dialed_at{};
+  // What the INVITE to the phone carries, kept to send it again to the registered Contact when
+  // the NAT address (`next_hop`) does not answer at all.
+  struct Invite {
+    std::string to, from, uri, sdp, headers, next_hop;
+  } invite;
 };
 
 struct Command {
@@ -169,6 +174,8 @@ class SofiaAdapter final : public SipAdapter {
   void refuse_register(nua_handle_t* nh, nua_t* nua, int status);
   void on_register(nua_t* nua, nua_handle_t* nh, sip_t const* sip);
   void handle_register(nua_t* nua, nua_handle_t* nh, sip_t const* sip);
+  bool send_invite(Call& call);
+  static bool registered_behind_nat(nua_t* nua, sip_t const* sip, const url_t* contact);
   void apply_register(nua_t* nua, nua_handle_t* nh, sip_t const* sip, const std::string& extension);
   std::string binding_contact(const PhoneBinding& b) const;
 

@@ -51,15 +51,37 @@ void SofiaAdapter::start_dial(CallId id, const OutboundCall& out) {
           .append(">");
   std::string to =
       std::string("<sip:").append(out.extension).append("@").append(domain).append(">");
-  nua_handle_t* nh = nua_handle(nua_, call.get(), SIPTAG_TO_STR(to.c_str()),
-                                SIPTAG_FROM_STR(from.c_str()), TAG_END());
-  if (!nh) return fail_outbound(id, 500);
-  call->nh = nh;
-  std::string sdp = build_offer(call->local);
-  nua_invite(nh, NUTAG_URL(binding->contact.c_str()), SIPTAG_CONTENT_TYPE_STR("application/sdp"),
-             SIPTAG_PAYLOAD_STR(sdp.c_str()),
-             TAG_IF(!extra.empty(), SIPTAG_HEADER_STR(extra.c_str())), TAG_END());
+  // A phone behind NAT is reached where its REGISTER came from ("udp:ip:port" / "tcp:..."):
+  // every request of the call (INVITE, ACK, CANCEL, BYE) goes there, over the phone's own
+  // TCP connection while it is open; the Request-URI stays the registered Contact.
+  std::string next_hop;
+  if (binding->via_source) {
+    auto colon = binding->source.find(':');
+    if (colon != std::string::npos)
+      next_hop = std::string("sip:")
+                     .append(binding->source.substr(colon + 1))
+                     .append(";transport=")
+                     .append(binding->source.substr(0, colon));
+  }
+  call->invite = Call::Invite{to, from, binding->contact, build_offer(call->local), extra, next_hop};
+  if (!send_invite(*call)) return fail_outbound(id, 500);
   calls_.emplace(id, std::move(call));
+}
+
+bool SofiaAdapter::send_invite(Call& call) {
+  const Call::Invite& i = call.invite;
+  const bool hop = !i.next_hop.empty();
+  nua_handle_t* nh = nua_handle(nua_, &call, SIPTAG_TO_STR(i.to.c_str()),
+                                SIPTAG_FROM_STR(i.from.c_str()),
+                                TAG_IF(hop, NUTAG_PROXY(URL_STRING_MAKE(i.next_hop.c_str()))),
+                                TAG_END());
+  if (!nh) return false;
+  call.nh = nh;
+  nua_invite(nh, NUTAG_URL(i.uri.c_str()),
+             TAG_IF(hop, NUTAG_PROXY(URL_STRING_MAKE(i.next_hop.c_str()))),
+             SIPTAG_CONTENT_TYPE_STR("application/sdp"), SIPTAG_PAYLOAD_STR(i.sdp.c_str()),
+             TAG_IF(!i.headers.empty(), SIPTAG_HEADER_STR(i.headers.c_str())), TAG_END());
+  return true;
 }
 
 void SofiaAdapter::on_invite_response(Call& call, int status, sip_t const* sip) {
@@ -72,6 +94,18 @@ void SofiaAdapter::on_invite_response(Call& call, int status, sip_t const* sip) 
     return;
   }
   if (status < 200) return;
+  if (status >= 300 && (status == 503 || status == 408) && !call.ringing && !call.cancelled &&
+      !call.invite.next_hop.empty()) {
+    // The phone's NAT address (or its TCP connection) is gone: try the Contact it registered.
+    spdlog::info("sip: call {} to {} failed {}, trying the registered contact", call.id,
+                 call.invite.next_hop, status);
+    nua_handle_bind(call.nh, nullptr);  // its end is ignored; on_terminated destroys it
+    call.invite.next_hop.clear();
+    if (send_invite(call)) return;
+    call.finished = true;
+    fail_outbound(call.id, 500);
+    return;
+  }
   if (status >= 300) {
     call.finished = true;
     fail_outbound(call.id, status);

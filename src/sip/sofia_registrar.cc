@@ -1,20 +1,56 @@
 // The registrar of agent phones: REGISTER with digest auth (challenge, verification, brake on
 // guessing), bindings with Expires, expiry on a timer, events to the application.
+#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tagarg.h>
 #include <spdlog/spdlog.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <strings.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 
 #include "sip/sofia_adapter.h"
 
 namespace sy::sip::detail {
+
+namespace {
+
+bool private_ipv4(const char* host) {
+  in_addr a{};
+  if (!host || inet_pton(AF_INET, host, &a) != 1) return false;
+  uint32_t ip = ntohl(a.s_addr);
+  return (ip >> 24) == 10 || (ip >> 20) == 0xAC1 || (ip >> 16) == 0xC0A8 ||
+         (ip >> 22) == (100u << 2 | 1u);  // 10/8, 172.16/12, 192.168/16, 100.64/10
+}
+
+}  // namespace
+
+// Where a phone is reachable, as common registrars decide it (RFC 3581 rport/received): behind
+// NAT when its REGISTER came from another address or port than its Via names, or when its
+// Contact names a private address it did not send from. Such a phone is called at the source.
+bool SofiaAdapter::registered_behind_nat(nua_t* nua, sip_t const* sip, const url_t* contact) {
+  msg_t* msg = nua_current_request(nua);
+  su_addrinfo_t* ai = msg ? msg_addrinfo(msg) : nullptr;
+  if (!ai || !ai->ai_addr || ai->ai_addr->sa_family != AF_INET) return false;
+  auto* sin = reinterpret_cast<sockaddr_in*>(ai->ai_addr);
+  char ip[INET_ADDRSTRLEN] = {};
+  inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof ip);
+  unsigned long port = ntohs(sin->sin_port);
+  if (const sip_via_t* via = sip ? sip->sip_via : nullptr; via && via->v_host) {
+    bool tls = via->v_protocol && strcasecmp(via->v_protocol, "SIP/2.0/TLS") == 0;
+    unsigned long via_port = via->v_port ? std::strtoul(via->v_port, nullptr, 10) : tls ? 5061 : 5060;
+    if (strcasecmp(via->v_host, ip) != 0 || via_port != port) return true;
+  }
+  return contact && contact->url_host && private_ipv4(contact->url_host) &&
+         std::strcmp(contact->url_host, ip) != 0;
+}
 
 void SofiaAdapter::on_timer(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
   static_cast<SofiaAdapter*>(arg)->check_timers();
@@ -166,11 +202,14 @@ void SofiaAdapter::apply_register(nua_t* nua, nua_handle_t* nh, sip_t const* sip
     return;
   }
   PhoneBinding binding{extension, uri, source_transport(nua),
-                       clock_.now() + std::chrono::seconds(expires)};
+                       clock_.now() + std::chrono::seconds(expires),
+                       registered_behind_nat(nua, sip, contact->m_url)};
+  if (binding.source.empty()) binding.via_source = false;
   BindingTable::Change change;
   {
     std::lock_guard lock(bindings_mu_);
-    change = bindings_.bind(extension, binding.contact, binding.source, binding.expires_at);
+    change = bindings_.bind(extension, binding.contact, binding.source, binding.expires_at,
+                            binding.via_source);
   }
   std::string c = binding_contact(binding);
   nua_respond(nh, 200, "OK", NUTAG_WITH_THIS(nua), SIPTAG_CONTACT_STR(c.c_str()), TAG_END());
@@ -180,7 +219,8 @@ void SofiaAdapter::apply_register(nua_t* nua, nua_handle_t* nh, sip_t const* sip
       registrar_.events->on_phone_unregistered(extension, *change.unregistered);
   }
   if (change.registered) {
-    spdlog::info("sip: phone {} registered at {} from {}", extension, uri, binding.source);
+    spdlog::info("sip: phone {} registered at {} from {}{}", extension, uri, binding.source,
+                 binding.via_source ? " (behind NAT: called there)" : "");
     if (registrar_.events) registrar_.events->on_phone_registered(extension, *change.registered);
   }
 }

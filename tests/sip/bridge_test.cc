@@ -19,6 +19,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -296,7 +297,8 @@ TEST_F(BridgeTest, SupervisorOnATcpPhoneListensUnheardThenBargesIn) {
   CallId caller = start_caller();
   CallId agent = dial("1001");
   ASSERT_TRUE(media_.bridge(caller, agent));
-  CallId supervisor = dial("1002");  // INVITE over the TCP the phone registered with
+  // The registering connection is closed: the INVITE goes to the registered TCP Contact.
+  CallId supervisor = dial("1002");
   ASSERT_TRUE(media_.attach_supervisor(caller, supervisor, media::SupervisorMode::kListen));
   // The supervisor hears the call while speaking themselves; the agent is muted so that what
   // the caller hears can only be the supervisor.
@@ -319,6 +321,52 @@ TEST_F(BridgeTest, SupervisorOnATcpPhoneListensUnheardThenBargesIn) {
   EXPECT_EQ(agent_phone.get(), 0);
   EXPECT_EQ(supervisor_phone.get(), 0);
   EXPECT_EQ(caller_.get(), 0);
+}
+
+// A phone behind NAT: its REGISTER names in Via and Contact an address where nobody listens.
+// Its calls still ring at the address the REGISTER came from, the in-dialog ACK and BYE reach
+// it there too, and audio flows; over UDP and over TCP.
+TEST_F(BridgeTest, PhoneBehindNatIsCalledWhereItsRegisterCameFrom) {
+  for (std::string transport : {"u1", "t1"}) {
+    SCOPED_TRACE(transport);
+    uint16_t sip_port = testing::free_sip_port();
+    uint16_t nat_port = testing::free_sip_port();  // nobody listens there
+    uint16_t media_port = testing::free_media_port();
+    std::string keys = " -key ext 1001 -key nat_port " + std::to_string(nat_port) + " -t " +
+                       transport + " -p " + std::to_string(sip_port);
+    // The REGISTER leaves from the phone's socket (the NAT's public mapping), then the phone
+    // waits for calls on that same port.
+    ASSERT_EQ(run_sipp(port_, "register_nat.xml", "-au 1001 -ap pw-1001" + keys), 0);
+    auto phone = std::async(std::launch::async, [=] {
+      return run_sipp_phone(sip_port, "agent_nat_answer.xml",
+                            "-mp " + std::to_string(media_port) + " -key ext 1001 -key nat_port " +
+                                std::to_string(nat_port) + " -t " + transport);
+    });
+    std::this_thread::sleep_for(100ms);  // SIPp binds its port (a process start, not a timer)
+    std::optional<PhoneBinding> binding;
+    for (const auto& b : sip_->registrations())
+      if (b.extension == "1001") binding = b;
+    ASSERT_TRUE(binding);
+    EXPECT_EQ(binding->contact, "sip:1001@127.0.0.1:" + std::to_string(nat_port) +
+                                    ";transport=" + (transport == "u1" ? "UDP" : "TCP"));
+    EXPECT_TRUE(binding->via_source);
+    centre_.inbound_.clear();
+    centre_.established_.clear();
+    CallId caller = start_caller();
+    CallId agent = dial("1001");
+    ASSERT_TRUE(centre_.answered_.count(agent));
+    ASSERT_TRUE(media_.bridge(caller, agent));
+    EXPECT_TRUE(
+        until(agent, [](auto& c) { return c.loud_frames_in >= 25 && c.loud_frames_out >= 25; }))
+        << "agent in " << counters(agent).loud_frames_in << " out "
+        << counters(agent).loud_frames_out;
+    sip_->hangup(agent);
+    sip_->hangup(caller);
+    EXPECT_EQ(phone.get(), 0);  // rang, answered, got our ACK and BYE on its real socket
+    EXPECT_EQ(caller_.get(), 0);
+    ASSERT_TRUE(
+        centre_.wait([&] { return centre_.ended_.count(agent) && centre_.ended_.count(caller); }));
+  }
 }
 
 TEST_F(BridgeTest, AgentHangsUpOnThePhoneAndOnlyTheAgentLegEnds) {

@@ -141,6 +141,7 @@ TEST_F(RegistrarTest, PhoneRegistersWithDigestAndIsReportedOnce) {
   EXPECT_EQ(bindings[0].extension, "1001");
   EXPECT_EQ(bindings[0].source.rfind("udp:127.0.0.1:", 0), 0u);
   EXPECT_EQ(bindings[0].expires_at, clock_.now() + 120s);
+  EXPECT_FALSE(bindings[0].via_source);  // sent from where its Via says: called at its Contact
   // A refresh from the same contact is not news.
   ASSERT_EQ(register_phone("register.xml", "1001", "s3cret", 120), 0);
   EXPECT_EQ(adapter_->counters().registers, 4u);  // two challenged, two accepted
