@@ -112,6 +112,18 @@ JitterOutput RtpStream::next_frame(TimePoint now) {
   return out;
 }
 
+Status RtpStream::set_inband_detection(bool on) {
+  if (!on) {
+    inband_.reset();
+    return {};
+  }
+  if (inband_) return {};
+  auto rx = InbandDtmfDetector::create();
+  if (!rx) return rx.error();
+  inband_ = std::move(*rx);
+  return {};
+}
+
 std::string RtpStream::take_digits() {
   std::string out;
   out.swap(digits_);

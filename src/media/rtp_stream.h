@@ -60,6 +60,9 @@ class RtpStream {
   JitterOutput next_frame(TimePoint now);
   // Digits received so far (RFC 4733 and in-band, in order), then cleared.
   std::string take_digits();
+  // Turns in-band DTMF detection (spandsp, the costly part of receiving) on or off.
+  Status set_inband_detection(bool on);
+  bool inband_detection() const { return inband_ != nullptr; }
   void on_rtcp(std::span<const uint8_t> datagram, TimePoint now);
 
   // --- send ---

@@ -90,12 +90,17 @@ Result<std::unique_ptr<media::RtpStream>> MediaHost::make_stream(const Negotiate
   config.ssrc = rng();
   config.initial_sequence = static_cast<uint16_t>(rng());
   config.initial_timestamp = rng();
+  config.detect_inband_dtmf = false;  // per leg, see connect()
   return media::RtpStream::create(config);
 }
 
 Result<uint16_t> MediaHost::open(CallId id, const NegotiatedAudio& audio) {
   auto port = reserve(id);
   if (!port) return port;
+  {
+    std::lock_guard lock(mu_);
+    if (Leg* leg = find(id)) leg->inband_dtmf = true;
+  }
   if (Status st = connect(id, audio); !st) {
     close(id);
     return st.error();
@@ -142,6 +147,7 @@ Status MediaHost::connect(CallId id, const NegotiatedAudio& audio) {
   if (!leg) return leg_not_found(id);
   if (leg->stream) return leg_busy(id, "already connected");
   SY_TRY(leg->socket->set_remote({audio.remote_ip, audio.remote_port}));
+  if (leg->inband_dtmf) SY_TRY((*stream)->set_inband_detection(true));
   leg->stream = std::move(*stream);
   leg->graph = std::make_unique<media::CallMedia>(*leg->stream);
   leg->audio = audio;
@@ -400,6 +406,15 @@ void MediaHost::set_mute(CallId id, bool on) {
   }
 }
 
+Status MediaHost::set_inband_dtmf(CallId id, bool on) {
+  std::lock_guard lock(mu_);
+  Leg* leg = find(id);
+  if (!leg) return leg_not_found(id);
+  leg->inband_dtmf = on;
+  if (leg->stream) return leg->stream->set_inband_detection(on);
+  return {};
+}
+
 Status MediaHost::send_dtmf(CallId id, std::string_view digits) {
   std::lock_guard lock(mu_);
   Leg* leg = find(id);
@@ -427,7 +442,9 @@ std::optional<LegCounters> MediaHost::leg_counters(CallId id) const {
   std::lock_guard lock(mu_);
   auto it = legs_.find(id);
   if (it == legs_.end()) return std::nullopt;
-  return it->second->counters;
+  LegCounters c = it->second->counters;
+  c.inband_dtmf = it->second->stream && it->second->stream->inband_detection();
+  return c;
 }
 
 void MediaHost::run() {

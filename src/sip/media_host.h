@@ -58,6 +58,7 @@ struct LegCounters {
   std::uint64_t loud_frames_out = 0;  // sent frames with audible audio
   std::uint64_t dtmf_sent = 0;        // digits queued by send_dtmf()
   std::uint64_t events_out = 0;       // RFC 4733 telephone-event packets sent to the leg
+  bool inband_dtmf = false;           // in-band DTMF is being detected on what the leg sends
 };
 
 struct MediaHostCounters {
@@ -83,9 +84,13 @@ class MediaHost {
   void stop();  // idempotent; closes every call
 
   // Opens the call's port pair and stream towards the negotiated remote; returns our RTP port.
+  // A caller leg: in-band DTMF is detected on it (for IVR menus and queue choices) until the
+  // phone shows it sends RFC 4733 events.
   Result<uint16_t> open(CallId id, const NegotiatedAudio& audio);
   // For an outbound leg: opens the port pair before the remote is known (its port goes into the
-  // offer of SipAdapter::dial); nothing is sent or received until connect().
+  // offer of SipAdapter::dial); nothing is sent or received until connect(). An agent or
+  // supervisor leg: no in-band DTMF detection (RFC 4733 digits still arrive) unless
+  // set_inband_dtmf() asks for it.
   Result<uint16_t> reserve(CallId id);
   // The phone's answer arrived (CallHandler::on_outbound_answered): codec and remote address.
   Status connect(CallId id, const NegotiatedAudio& audio);
@@ -126,6 +131,8 @@ class MediaHost {
   // Sends RFC 4733 digits to the leg (e.g. to an IVR behind a transfer); error when the leg
   // negotiated no telephone-event or a digit is not 0-9 * # A-D.
   Status send_dtmf(CallId leg, std::string_view digits);
+  // In-band DTMF detection on the leg, on or off (before or after connect()).
+  Status set_inband_dtmf(CallId leg, bool on);
 
   const std::string& bind_ip() const { return bind_ip_; }
   MediaHostCounters counters() const;
@@ -144,6 +151,7 @@ class MediaHost {
     std::optional<CallId> agent, supervisor, bridged_to;
     std::unique_ptr<media::CallRecorder> recorder;
     bool recorder_failed = false;
+    bool inband_dtmf = false;  // wanted: applied to the stream when it exists
     LegCounters counters;
   };
   struct Encode {

@@ -156,5 +156,49 @@ TEST_F(MediaHostTest, InBandDigitsFromAPhoneWithoutTelephoneEventsAreDetected) {
   EXPECT_TRUE(events_.wait_digits("47"));
 }
 
+// An agent's phone: in-band detection is off on its leg (bridged calls do not pay for it), so
+// tones it sends are not digits; asked for, detection runs on it too.
+TEST_F(MediaHostTest, InBandDetectionRunsOnAgentLegsOnlyWhenAsked) {
+  EXPECT_TRUE(host_.leg_counters(1)->inband_dtmf);  // the caller leg
+  auto agent = media::RtpSocket::open("127.0.0.1", {46000, 46999});
+  ASSERT_TRUE(agent) << agent.error().message;
+  auto port = host_.reserve(2);
+  ASSERT_TRUE(port) << port.error().message;
+  NegotiatedAudio audio;
+  audio.remote_ip = "127.0.0.1";
+  audio.remote_port = (*agent)->rtp_port();
+  audio.audio_payload_type = 0;
+  audio.telephone_event_payload_type = -1;
+  ASSERT_TRUE(host_.connect(2, audio));
+  ASSERT_TRUE((*agent)->set_remote({"127.0.0.1", *port}));
+  EXPECT_FALSE(host_.leg_counters(2)->inband_dtmf);
+  media::RtpStreamConfig config;
+  config.telephone_event_payload_type = -1;
+  config.ssrc = 0x5678;
+  auto phone = media::RtpStream::create(config);
+  auto tones = media::InbandDtmfGenerator::create();
+  ASSERT_TRUE(phone);
+  ASSERT_TRUE(tones);
+  (*tones)->set_timing(80, 80);
+  auto speak = [&](const char* digits) {
+    ASSERT_TRUE((*tones)->queue(digits));
+    std::vector<int16_t> frame(160, 0);
+    for (int i = 0; i < 40; ++i) {
+      std::fill(frame.begin(), frame.end(), int16_t{0});
+      (*tones)->generate(frame);
+      ASSERT_TRUE((*agent)->send_rtp((*phone)->next_packet(frame)));
+      std::this_thread::sleep_for(20ms);
+    }
+  };
+  speak("58");
+  EXPECT_FALSE(events_.wait_digits("58"));  // heard as audio only
+  EXPECT_GE(host_.leg_counters(2)->packets_in, 30u);
+  ASSERT_TRUE(host_.set_inband_dtmf(2, true));
+  EXPECT_TRUE(host_.leg_counters(2)->inband_dtmf);
+  speak("36");
+  EXPECT_TRUE(events_.wait_digits("36"));
+  EXPECT_FALSE(host_.set_inband_dtmf(99, true));
+}
+
 }  // namespace
 }  // namespace sy::sip
