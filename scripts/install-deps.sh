@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev wrk nginx-light
   libsofia-sip-ua-dev libspandsp-dev espeak-ng sox libsndfile1-dev libmp3lame-dev sip-tester baresip
   libxlsxwriter-dev libhpdf-dev poppler-utils
+  kannel kannel-extras
   nodejs npm chromium fonts-wqy-microhei
 )
 

@@ -24,6 +24,7 @@ json to_json(const store::User& u) {
           {"role", auth::to_string(u.role)},
           {"region_code", opt(u.region_code)},
           {"extension", opt(u.extension)},
+          {"mobile", opt(u.mobile)},
           {"disabled", u.disabled},
           {"locked_until", time_or_null(u.locked_until)},
           {"created_at", format_rfc3339(u.created_at)},

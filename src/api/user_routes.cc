@@ -75,6 +75,7 @@ http::Response create_user(Context& ctx, http::Request& req) {
   std::string role = r.required_enum("role", {"agent", "supervisor", "backoffice", "field", "manager", "admin"});
   u.region_code = r.optional_string("region_code", 1, 32);
   u.extension = r.optional_string("extension", 2, 16);
+  u.mobile = r.optional_string("mobile", 0, 32);
   std::string password = r.required_string("password", 1, 128);
   if (Status st = r.finish(); !st) return http::Response::error(st.error());
   u.role = *auth::parse_role(role);
@@ -120,6 +121,12 @@ http::Response update_user(Context& ctx, http::Request& req) {
     u.extension = std::optional<std::string>{};
   } else if (auto ext = r.optional_string("extension", 2, 16)) {
     u.extension = std::optional<std::string>{*ext};
+  }
+  if (r.is_null("mobile")) {
+    (void)r.raw("mobile");
+    u.mobile = std::optional<std::string>{};
+  } else if (auto mobile = r.optional_string("mobile", 0, 32)) {
+    u.mobile = std::optional<std::string>{*mobile};
   }
   u.disabled = r.optional_bool("disabled");
   auto password = r.optional_string("password", 1, 128);
@@ -182,6 +189,7 @@ void add_user_routes(http::Router& router, Context& ctx) {
                                        {"role", "string"},
                                        {"region_code", "string"},
                                        {"extension", "string"},
+                                       {"mobile", "string"},
                                        {"password", "string"}},
                                       {"username", "role", "password"})));
   router.get("/api/v1/users/{id}", [&ctx](http::Request& req) { return get_user(ctx, req); },
@@ -194,6 +202,7 @@ void add_user_routes(http::Router& router, Context& ctx) {
                                         {"role", "string"},
                                         {"region_code", "string"},
                                         {"extension", "string"},
+                                        {"mobile", "string"},
                                         {"disabled", "boolean"},
                                         {"password", "string"}})));
 }

@@ -19,6 +19,8 @@
 #include "events/hub_metrics.h"
 #include "http/server.h"
 #include "metrics/registry.h"
+#include "notify/deadline_alerts.h"
+#include "notify/sms_worker.h"
 #include "store/db.h"
 #include "store/repositories.h"
 
@@ -152,6 +154,21 @@ int serve_command(const std::vector<std::string>& args) {
     return 1;
   }
 
+  // SMS to assignees through Kannel, drained from the durable outbox, when configured.
+  std::unique_ptr<notify::KannelSender> kannel;
+  std::unique_ptr<notify::SmsWorker> sms;
+  if (!config->sms.kannel_url.empty()) {
+    auto sender = notify::KannelSender::create(notify::KannelOptions{
+        config->sms.kannel_url, config->sms.username, config->sms.password, config->sms.from});
+    if (!sender) {
+      std::fprintf(stderr, "switchyard serve: %s\n", sender.error().message.c_str());
+      return 2;
+    }
+    kannel = std::move(*sender);
+    sms = std::make_unique<notify::SmsWorker>(ctx.repos.sms_outbox, *kannel, ctx.clock);
+    ctx.repos.work_orders.set_sms_enabled(true);
+    sms->start();
+  }
   ControlLoop loop;
   loop.every(std::chrono::minutes(10), [&ctx] {
     auto purged = ctx.repos.sessions.purge_expired(ctx.clock.now());
@@ -161,9 +178,10 @@ int serve_command(const std::vector<std::string>& args) {
   DesktopPresence presence(loop, ctx.events, ctx.clock,
                            std::chrono::seconds(config->events.desktop_grace_s));
   presence.start();
-  // Work-order deadlines: warn at 80 %, escalate on breach (audit rows carry what happened).
+  // Work-order deadlines: warn at 80 %, escalate on breach (audit rows carry what happened),
+  // pushed to the assignee and the region's supervisors.
   loop.every(std::chrono::seconds(15), [&ctx] {
-    auto swept = ctx.repos.work_orders.check_deadlines(ctx.clock.now());
+    auto swept = notify::sweep_deadlines(ctx.repos.work_orders, ctx.events, ctx.clock.now());
     if (!swept) spdlog::warn("checking work-order deadlines: {}", swept.error().message);
   });
   // Report summaries: new call records, agent states and work-order audit rows are folded in
@@ -255,6 +273,7 @@ int serve_command(const std::vector<std::string>& args) {
   if (telephony) (*telephony)->stop();
   server.stop();
   loop.stop();
+  if (sms) sms->stop();
   return 0;
 }
 

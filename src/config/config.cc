@@ -214,6 +214,16 @@ const std::vector<Key>& keys() {
        [](Config& c, const std::string& v, const std::string& key) -> Status {
          return apply_bool(c.recording.enabled, v, key);
        }},
+      {"sms.kannel_url",
+       [](Config& c, const std::string& v, const std::string& key) -> Status {
+         if (!v.empty() && v.rfind("http://", 0) != 0)
+           return config_error("'sms.kannel_url' must be http://host:port of smsbox's sendsms", key);
+         c.sms.kannel_url = v;
+         return {};
+       }},
+      string_key("sms.username", &Config::sms, &Config::Sms::username),
+      string_key("sms.password", &Config::sms, &Config::Sms::password),
+      string_key("sms.from", &Config::sms, &Config::Sms::from),
       {"log.level",
        [](Config& c, const std::string& v, const std::string& key) -> Status {
          static const char* levels[] = {"trace", "debug", "info", "warn", "error", "off"};

@@ -80,6 +80,13 @@ struct Config {
   struct Recording {
     bool enabled = true;  // record calls that reach an agent (stereo WAV, MP3 after hang-up)
   } recording;
+  // SMS through a local Kannel (smsbox's HTTP sendsms). Off while kannel_url is empty.
+  struct Sms {
+    std::string kannel_url;  // http://127.0.0.1:13013 (path defaults to /cgi-bin/sendsms)
+    std::string username;
+    std::string password;
+    std::string from;  // sender number shown on the phone; "" = Kannel's global-sender
+  } sms;
 
   std::string log_level = "info";
 };

@@ -54,6 +54,7 @@ struct User {
   auth::Role role = auth::Role::kAgent;
   std::optional<std::string> region_code;  // nullopt: whole province
   std::optional<std::string> extension;
+  std::optional<std::string> mobile;  // normalised; work-order SMS go here
   std::string password_hash;  // argon2id encoded; never put in API output
   int failed_logins = 0;
   std::optional<TimePoint> locked_until;
@@ -68,6 +69,7 @@ struct NewUser {
   auth::Role role = auth::Role::kAgent;
   std::optional<std::string> region_code;
   std::optional<std::string> extension;
+  std::optional<std::string> mobile;  // normalised by the store
   std::string password_hash;  // already hashed (sy::auth::hash_password)
 };
 
@@ -76,6 +78,7 @@ struct UserUpdate {
   std::optional<auth::Role> role;
   Nullable<std::string> region_code;
   Nullable<std::string> extension;
+  Nullable<std::string> mobile;  // normalised by the store
   std::optional<bool> disabled;
   std::optional<std::string> password_hash;  // also resets the lockout counters
 };

@@ -18,6 +18,7 @@
 #include "store/screen_pop_repository.h"
 #include "store/session_repository.h"
 #include "store/skill_repository.h"
+#include "store/sms_outbox.h"
 #include "store/user_repository.h"
 #include "store/work_order_repository.h"
 #include "store/work_order_type_repository.h"
@@ -43,7 +44,8 @@ struct Repositories {
         agents(db, clock),
         calls(db),
         recordings(db),
-        reports(db) {}
+        reports(db),
+        sms_outbox(db) {}
 
   UserRepository users;
   SessionRepository sessions;
@@ -63,6 +65,7 @@ struct Repositories {
   CallRepository calls;
   RecordingRepository recordings;
   ReportRepository reports;
+  SmsOutboxRepository sms_outbox;
 };
 
 }  // namespace sy::store

@@ -22,6 +22,7 @@ User user_from_row(const Row& row, std::size_t f) {
   u.disabled = row.i64(f + 9) != 0;
   u.created_at = time_at(row, f + 10);
   u.updated_at = time_at(row, f + 11);
+  u.mobile = row.opt_text(f + 12);
   return u;
 }
 

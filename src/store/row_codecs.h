@@ -14,8 +14,8 @@ namespace sy::store::codec {
 // the first column so a row may hold several records side by side.
 inline constexpr const char* kUserColumns =
     "u.id, u.username, u.display_name, u.role, u.region_code, u.extension, u.password_hash, "
-    "u.failed_logins, u.locked_until, u.disabled, u.created_at, u.updated_at";
-inline constexpr std::size_t kUserColumnCount = 12;
+    "u.failed_logins, u.locked_until, u.disabled, u.created_at, u.updated_at, u.mobile";
+inline constexpr std::size_t kUserColumnCount = 13;
 User user_from_row(const Row& row, std::size_t first = 0);
 
 inline constexpr const char* kRegionColumns =

@@ -55,6 +55,15 @@ Status check_refs(Connection& conn, std::int64_t self_id, const std::optional<st
   return ok_status();
 }
 
+// A mobile number as SMS need it: normalised, 11 digits beginning with 1.
+Result<std::optional<std::string>> normal_mobile(const std::optional<std::string>& mobile) {
+  if (!mobile || mobile->empty()) return std::optional<std::string>();
+  auto n = normalize_phone(*mobile);
+  if (!n.ok() || n->size() != 11 || (*n)[0] != '1')
+    return sql::invalid("invalid_mobile", "'" + *mobile + "' is not a mobile number", "mobile");
+  return std::optional<std::string>(*n);
+}
+
 Error map_write_error(const Error& e) {
   if (sql::is_unique_violation(e, "username")) {
     return sql::conflict("username_taken", "username is taken", "username");
@@ -72,6 +81,8 @@ Result<User> UserRepository::create(const NewUser& user) {
   if (user.password_hash.empty()) {
     return sql::invalid("invalid_password_hash", "password hash is empty", "password");
   }
+  auto mobile = normal_mobile(user.mobile);
+  if (!mobile.ok()) return mobile.error();
   std::int64_t now = to_unix_ms(clock_.now());
   std::int64_t id = 0;
   Status st = db_.write([&](Connection& conn) -> Status {
@@ -87,11 +98,12 @@ Result<User> UserRepository::create(const NewUser& user) {
                    text_or_null(user.extension),
                    Value{user.password_hash},
                    Value{now},
-                   Value{now}};
+                   Value{now},
+                   text_or_null(*mobile)};
     auto r = conn.insert_returning_id(
         "INSERT INTO users (username, display_name, role, region_code, extension, "
-        "password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-        "RETURNING id",
+        "password_hash, created_at, updated_at, mobile) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+        "$9) RETURNING id",
         ins);
     if (!r.ok()) return map_write_error(r.error());
     id = *r;
@@ -138,6 +150,12 @@ Result<PageResult<User>> UserRepository::list(const UserFilter& filter, const Pa
 }
 
 Result<User> UserRepository::update(std::int64_t id, const UserUpdate& update) {
+  std::optional<std::string> mobile;
+  if (update.mobile) {
+    auto m = normal_mobile(*update.mobile);
+    if (!m.ok()) return m.error();
+    mobile = *m;
+  }
   std::int64_t now = to_unix_ms(clock_.now());
   Status st = db_.write([&](Connection& conn) -> Status {
     auto current = load(conn, id);
@@ -147,6 +165,7 @@ Result<User> UserRepository::update(std::int64_t id, const UserUpdate& update) {
     if (update.role) u.role = *update.role;
     if (update.region_code) u.region_code = *update.region_code;
     if (update.extension) u.extension = *update.extension;
+    if (update.mobile) u.mobile = mobile;
     if (update.disabled) u.disabled = *update.disabled;
     if (update.password_hash) {
       if (update.password_hash->empty()) {
@@ -167,11 +186,12 @@ Result<User> UserRepository::update(std::int64_t id, const UserUpdate& update) {
                  Value{std::int64_t{u.failed_logins}},
                  sql::opt_ms(u.locked_until),
                  Value{now},
-                 Value{id}};
+                 Value{id},
+                 text_or_null(u.mobile)};
     auto r = conn.exec(
         "UPDATE users SET display_name = $1, role = $2, region_code = $3, extension = $4, "
         "disabled = $5, password_hash = $6, failed_logins = $7, locked_until = $8, "
-        "updated_at = $9 WHERE id = $10",
+        "updated_at = $9, mobile = $11 WHERE id = $10",
         p);
     if (!r.ok()) return map_write_error(r.error());
     return ok_status();

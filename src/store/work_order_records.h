@@ -116,6 +116,7 @@ struct DeadlineNotice {
   bool escalated = false;
   std::string responsible_region;  // after escalation
   std::optional<std::int64_t> assignee_user_id;
+  WorkOrder order;  // as it stands after the check
 };
 
 }  // namespace sy::store

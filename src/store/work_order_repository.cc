@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <chrono>
 
 #include "store/outage_queries.h"
+#include "store/sms_outbox.h"
 #include "store/sql_support.h"
 
 namespace sy::store {
@@ -330,6 +332,38 @@ Status close_merged_children(Connection& conn, std::int64_t parent_id, const std
   return ok_status();
 }
 
+// Queues the SMS telling the assignee of `kind` (when they have a mobile number).
+Status queue_sms(Connection& conn, std::int64_t assignee, std::string_view kind,
+                 const WorkOrder& o, const std::string& type_name, const std::string& detail,
+                 TimePoint now) {
+  auto mobile = sms_sql::user_mobile(conn, assignee);
+  if (!mobile.ok()) return mobile.error();
+  if (!*mobile || (*mobile)->empty()) return ok_status();
+  return sms_sql::enqueue(conn, **mobile,
+                          sms_sql::work_order_text(kind, o.number, type_name, detail), kind,
+                          o.id, now);
+}
+
+// "11月23日 14:30" in the centre's local time.
+std::string local_time_text(TimePoint t, int utc_offset_minutes) {
+  auto local = std::chrono::floor<std::chrono::minutes>(t) + std::chrono::minutes(utc_offset_minutes);
+  auto day = std::chrono::floor<std::chrono::days>(local);
+  std::chrono::year_month_day ymd{day};
+  std::chrono::hh_mm_ss hms{local - day};
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%u月%u日 %02d:%02d", static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()));
+  return buf;
+}
+
+Result<std::string> region_name(Connection& conn, const std::string& code) {
+  Value p[] = {Value{code}};
+  auto row = conn.query_one("SELECT name FROM regions WHERE code = $1", p);
+  if (!row.ok()) return row.error();
+  return *row ? (*row)->text(0) : code;
+}
+
 }  // namespace
 
 Result<WorkOrder> WorkOrderRepository::create(const NewWorkOrder& o) {
@@ -446,6 +480,14 @@ Result<WorkOrderDetail> WorkOrderRepository::transition(std::int64_t id,
                              workflow::to_string(req.action), req.note));
     if (plan->to == OrderState::kClosed)
       SY_TRY(close_merged_children(conn, id, o.number, req.actor_user_id, now));
+    if (sms_.load() && assignee != 0) {
+      // The same pushes the desktop gets: dispatched to someone, or urged.
+      if (req.action == Action::kUrge)
+        SY_TRY(queue_sms(conn, assignee, "work_order.urged", o, (*type)->name, req.note, now));
+      else if (req.assignee_user_id || req.action == Action::kDispatch)
+        SY_TRY(queue_sms(conn, assignee, "work_order.assigned", o, (*type)->name,
+                         o.description, now));
+    }
     return ok_status();
   });
   if (!st.ok()) return st.error();
@@ -516,6 +558,13 @@ Result<std::vector<DeadlineNotice>> WorkOrderRepository::check_deadlines(TimePoi
     Value p[] = {sql::ms(now), Value{std::int64_t{limit}}};
     auto rows = conn.query(kSql, p);
     if (!rows.ok()) return rows.error();
+    const bool sms = sms_.load();
+    int utc_offset = 8 * 60;
+    if (sms && !rows->empty()) {
+      auto cal = WorkOrderTypeRepository::load_calendar(conn);
+      if (!cal.ok()) return cal.error();
+      utc_offset = cal->utc_offset_minutes();
+    }
     for (const Row& row : *rows) {
       WorkOrder o = decode(row);
       workflow::DeadlineCheck check = workflow::check_deadlines(o.progress, now);
@@ -533,10 +582,29 @@ Result<std::vector<DeadlineNotice>> WorkOrderRepository::check_deadlines(TimePoi
                                  "deadline missed; raised to " +
                                      check.progress.responsible_region));
       }
-      if (!check.events.empty()) {
-        out.push_back(DeadlineNotice{o.id, o.number, check.events, check.escalated,
-                                     check.progress.responsible_region, o.assignee_user_id});
+      if (check.events.empty()) continue;
+      if (sms && o.assignee_user_id) {
+        auto type = WorkOrderTypeRepository::load(conn, o.type_code, /*enabled_only=*/false);
+        if (!type.ok()) return type.error();
+        std::string type_name = *type ? (*type)->name : o.type_code;
+        if (check.escalated) {
+          auto level = region_name(conn, check.progress.responsible_region);
+          if (!level.ok()) return level.error();
+          SY_TRY(queue_sms(conn, *o.assignee_user_id, "work_order.overdue", o, type_name, *level,
+                           now));
+        } else {
+          TimePoint due = check.events.front().due_at;
+          SY_TRY(queue_sms(conn, *o.assignee_user_id, "work_order.warning", o, type_name,
+                           local_time_text(due, utc_offset), now));
+        }
       }
+      WorkOrder after = o;
+      after.progress = check.progress;
+      after.next_check_at = check.next_check_at;
+      after.updated_at = now;
+      out.push_back(DeadlineNotice{o.id, o.number, check.events, check.escalated,
+                                   check.progress.responsible_region, o.assignee_user_id,
+                                   std::move(after)});
     }
     return ok_status();
   });

@@ -3,6 +3,7 @@
 // region scoping, the deadline checker's sweep, and attachments' metadata.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -41,8 +42,13 @@ class WorkOrderRepository {
   // Newest first (or the inbox order). Errors: invalid_page / invalid_page_size.
   Result<PageResult<WorkOrder>> search(const WorkOrderFilter& filter, const PageRequest& page);
 
+  // When on, an order dispatched to someone, urged, warned or overdue also queues an SMS to the
+  // assignee's mobile in the SMS outbox, inside the same write (see sms_outbox.h).
+  void set_sms_enabled(bool on) { sms_.store(on); }
+
   // The deadline checker: orders whose next check is due at `now` (at most `limit`), checked,
-  // warned and escalated in one write, with audit rows. Returns what happened.
+  // warned and escalated in one write, with audit rows. Each warning and breach happens once:
+  // the flags that record it are written with it. Returns what happened.
   Result<std::vector<DeadlineNotice>> check_deadlines(TimePoint now, int limit = 500);
 
   // Attachment metadata (the file itself is stored by its hash by the caller).
@@ -53,6 +59,7 @@ class WorkOrderRepository {
   Database& db_;
   const Clock& clock_;
   WorkOrderTypeRepository& types_;
+  std::atomic<bool> sms_{false};
 };
 
 namespace work_order_sql {
