@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <chrono>
 
 #include "store/outage_queries.h"
@@ -146,6 +147,8 @@ Status save_progress(Connection& conn, std::int64_t id, const workflow::OrderPro
 struct Subject {
   std::optional<std::int64_t> customer_id;
   std::optional<std::int64_t> account_id;
+  std::string account_no;
+  std::string customer_name;
   std::int64_t arrears_fen = 0;
   std::string region_code;
   std::string area_class = "urban";
@@ -154,14 +157,17 @@ struct Subject {
 Result<Subject> find_subject(Connection& conn, const NewWorkOrder& o) {
   Subject s;
   std::string customer_region;
+  bool customer_read = false;
   if (o.customer_id) {
     Value p[] = {Value{*o.customer_id}};
-    auto row = conn.query_one("SELECT region_code FROM customers WHERE id = $1", p);
+    auto row = conn.query_one("SELECT region_code, name FROM customers WHERE id = $1", p);
     if (!row.ok()) return row.error();
     if (!*row)
       return sql::not_found("customer_not_found", "no customer with this id", "customer_id");
     s.customer_id = o.customer_id;
     customer_region = (*row)->text(0);
+    s.customer_name = (*row)->text(1);
+    customer_read = true;
   }
   std::string account_region;
   if (o.account_no) {
@@ -176,15 +182,19 @@ Result<Subject> find_subject(Connection& conn, const NewWorkOrder& o) {
                           "account " + *o.account_no + " belongs to another customer",
                           "account_no");
     s.account_id = (*row)->i64(0);
+    s.account_no = *o.account_no;
     s.customer_id = (*row)->i64(1);
     account_region = (*row)->text(2);
     s.arrears_fen = (*row)->i64(3);
   }
-  if (s.customer_id && customer_region.empty()) {
+  if (s.customer_id && !customer_read) {
     Value p[] = {Value{*s.customer_id}};
-    auto row = conn.query_one("SELECT region_code FROM customers WHERE id = $1", p);
+    auto row = conn.query_one("SELECT region_code, name FROM customers WHERE id = $1", p);
     if (!row.ok()) return row.error();
-    if (*row) customer_region = (*row)->text(0);
+    if (*row) {
+      customer_region = (*row)->text(0);
+      s.customer_name = (*row)->text(1);
+    }
   }
   s.region_code = o.region_code ? *o.region_code
                   : !account_region.empty() ? account_region
@@ -224,25 +234,15 @@ Status find_outage(Connection& conn, const std::string& region, TimePoint now,
   return ok_status();
 }
 
-Result<std::string> next_number(Connection& conn, const workflow::BusinessCalendar& cal,
-                                TimePoint now) {
+// The local day of `now` as YYYYMMDD.
+std::string number_day(const workflow::BusinessCalendar& cal, TimePoint now) {
   std::string day = workflow::format_date(cal.local_date(now));
   day.erase(std::remove(day.begin(), day.end(), '-'), day.end());
-  Value p[] = {Value{day}};
-  auto row = conn.query_one(
-      "INSERT INTO work_order_counters (day, last_seq) VALUES ($1, 1) ON CONFLICT (day) "
-      "DO UPDATE SET last_seq = work_order_counters.last_seq + 1 RETURNING last_seq",
-      p);
-  if (!row.ok()) return row.error();
-  char seq[24];
-  std::snprintf(seq, sizeof seq, "%06lld", static_cast<long long>((*row)->i64(0)));
-  std::string number("GD");
-  number += day;
-  number += seq;
-  return number;
+  return day;
 }
 
-Result<std::int64_t> insert_order(Connection& conn, const NewWorkOrder& o, const Subject& s,
+// The order's id, or nullopt when its number is taken (numbered by another process).
+Result<std::optional<std::int64_t>> insert_order(Connection& conn, const NewWorkOrder& o, const Subject& s,
                                   const workflow::NewOrderPlan& plan, const std::string& number,
                                   const std::string& phone, TimePoint now) {
   const workflow::OrderProgress& p = plan.progress;
@@ -270,14 +270,17 @@ Result<std::int64_t> insert_order(Connection& conn, const NewWorkOrder& o, const
                sql::opt_ms(workflow::next_check_at(p)),
                int_or_null(o.created_by),
                sql::ms(now)};
-  return conn.insert_returning_id(
+  auto row = conn.query_one(
       "INSERT INTO work_orders (number, type_code, subtype, customer_id, account_id, phone, "
       "region_code, area_class, description, channel, call_id, fields, state, department, "
       "responsible_region, parent_id, outage_id, step_started_at, step_window_start, "
       "step_due_at, due_at, next_check_at, created_by, created_at, updated_at) VALUES ($1, $2, "
       "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
-      "$22, $23, $24, $24) RETURNING id",
+      "$22, $23, $24, $24) ON CONFLICT (number) DO NOTHING RETURNING id",
       v);
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>((*row)->i64(0));
 }
 
 Result<WorkOrderDetail> load_detail(Connection& conn, std::int64_t id, const RegionScope& scope) {
@@ -378,8 +381,9 @@ Result<WorkOrder> WorkOrderRepository::create(const NewWorkOrder& o) {
     }
     phone = *n;
   }
-  TimePoint now = clock_.now();
-  std::int64_t id = 0;
+  // Whole milliseconds, as stored: the order answered is the order read back later.
+  TimePoint now = from_unix_ms(to_unix_ms(clock_.now()));
+  WorkOrder out;
   Status st = db_.write([&](Connection& conn) -> Status {
     auto type = WorkOrderTypeRepository::load(conn, o.type_code, /*enabled_only=*/true);
     if (!type.ok()) return type.error();
@@ -402,11 +406,44 @@ Result<WorkOrder> WorkOrderRepository::create(const NewWorkOrder& o) {
     if ((*type)->merge_with_outage) SY_TRY(find_outage(conn, subject->region_code, now, facts));
     auto plan = workflow::plan_new_order(**type, facts, *cal, now);
     if (!plan.ok()) return plan.error();
-    auto number = next_number(conn, *cal, now);
-    if (!number.ok()) return number.error();
-    auto inserted = insert_order(conn, o, *subject, *plan, *number, phone, now);
-    if (!inserted.ok()) return inserted.error();
-    id = *inserted;
+    const std::string day = number_day(*cal, now);
+    std::string number;
+    std::int64_t id = 0;
+    for (int attempt = 0; id == 0; ++attempt) {
+      if (attempt == 3)
+        return make_error(ErrorKind::kConflict, "number_taken",
+                          "no free work-order number: another process keeps numbering orders");
+      auto next = next_number(conn, day, /*reload=*/attempt > 0);
+      if (!next.ok()) return next.error();
+      number = std::move(*next);
+      auto inserted = insert_order(conn, o, *subject, *plan, number, phone, now);
+      if (!inserted.ok()) return inserted.error();
+      id = inserted->value_or(0);
+    }
+    // The order as stored (what load() would decode), without reading it back.
+    out = WorkOrder{};
+    out.id = id;
+    out.number = number;
+    out.type_code = o.type_code;
+    out.subtype = o.subtype;
+    out.customer_id = subject->customer_id;
+    out.account_id = subject->account_id;
+    out.account_no = subject->account_no;
+    out.customer_name = subject->customer_name;
+    out.phone = phone;
+    out.region_code = subject->region_code;
+    out.area_class = subject->area_class;
+    out.description = o.description;
+    out.channel = o.channel;
+    out.call_id = o.call_id;
+    out.fields_json = o.fields_json;
+    out.progress = plan->progress;
+    out.progress.region_code = subject->region_code;
+    out.parent_id = plan->parent_id;
+    out.outage_id = plan->outage_id;
+    out.created_by = o.created_by;
+    out.updated_at = now;
+    out.next_check_at = workflow::next_check_at(plan->progress);
     std::string note;
     if (plan->parent_id) {
       Value pp[] = {Value{*plan->parent_id}};
@@ -418,10 +455,36 @@ Result<WorkOrder> WorkOrderRepository::create(const NewWorkOrder& o) {
                              "create", note);
   });
   if (!st.ok()) return st.error();
-  // The order alone (one indexed read): its only transition is the creation just written.
-  return sql::read_result<WorkOrder>(db_, [&](Connection& conn) {
-    return sql::found_or(load(conn, id), order_not_found());
-  });
+  return out;
+}
+
+Result<std::string> WorkOrderRepository::next_number(Connection& conn, const std::string& day,
+                                                     bool reload) {
+  std::lock_guard lock(numbers_mu_);
+  if (reload || numbers_day_ != day) {
+    // The highest number of the day written so far (and the counter older versions and the
+    // demo loader keep).
+    std::string low = "GD" + day + "000000";
+    std::string high = "GD" + day + "999999";
+    Value p[] = {Value{low}, Value{high}, Value{day}};
+    auto row = conn.query_one(
+        "SELECT (SELECT MAX(number) FROM work_orders WHERE number >= $1 AND number <= $2), "
+        "(SELECT last_seq FROM work_order_counters WHERE day = $3)",
+        p);
+    if (!row.ok()) return row.error();
+    std::int64_t last = 0;
+    if (auto top = (*row)->opt_text(0); top && top->size() == low.size())
+      last = std::strtoll(top->c_str() + 10, nullptr, 10);
+    if (auto counter = (*row)->opt_i64(1)) last = std::max(last, *counter);
+    numbers_day_ = day;
+    numbers_last_ = last;
+  }
+  char seq[24];
+  std::snprintf(seq, sizeof seq, "%06lld", static_cast<long long>(++numbers_last_));
+  std::string number("GD");
+  number += day;
+  number += seq;
+  return number;
 }
 
 Result<WorkOrderDetail> WorkOrderRepository::get(std::int64_t id, const RegionScope& scope) {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -56,10 +57,18 @@ class WorkOrderRepository {
   Result<WorkOrderAttachment> get_attachment(std::int64_t order_id, std::int64_t attachment_id);
 
  private:
+  // The next number of the local day `day` (YYYYMMDD), allocated in memory: the durable
+  // high-water mark is the highest number written (orders commit with their number), read when
+  // the day changes, at start and after a collision (another process numbered orders too).
+  Result<std::string> next_number(Connection& conn, const std::string& day, bool reload);
+
   Database& db_;
   const Clock& clock_;
   WorkOrderTypeRepository& types_;
   std::atomic<bool> sms_{false};
+  std::mutex numbers_mu_;
+  std::string numbers_day_;
+  std::int64_t numbers_last_ = 0;
 };
 
 namespace work_order_sql {
