@@ -5,7 +5,9 @@
 // INVITE with the call id header, audio flows both ways through the bridge, the recording has
 // sound on both channels and an MP3, mute / hold / DTMF reach the right legs, a supervisor on
 // another phone (over TCP) can listen without being heard and then barge in, and a phone that
-// is busy, rings out or is not registered fails the leg with the right status.
+// is busy, rings out or is not registered fails the leg with the right status. Also: whisper
+// (the agent hears the supervisor, the caller does not), unbridge and bridging again, and a
+// phone behind NAT called where its REGISTER came from.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -320,6 +322,77 @@ TEST_F(BridgeTest, SupervisorOnATcpPhoneListensUnheardThenBargesIn) {
   sip_->hangup(caller);
   EXPECT_EQ(agent_phone.get(), 0);
   EXPECT_EQ(supervisor_phone.get(), 0);
+  EXPECT_EQ(caller_.get(), 0);
+}
+
+// Whisper: the supervisor's phone speaks; the agent hears it, the caller does not. The caller
+// and the agent are muted in turn so that what a leg hears can only come from the supervisor.
+TEST_F(BridgeTest, SupervisorWhispersToTheAgentAndTheCallerDoesNotHear) {
+  auto agent_phone = start_phone("1001", "agent_answer.xml");
+  auto supervisor_phone = start_phone("1002", "agent_answer.xml");
+  ASSERT_EQ(sip_->registrations().size(), 2u);
+  CallId caller = start_caller();
+  CallId agent = dial("1001");
+  ASSERT_TRUE(media_.bridge(caller, agent));
+  CallId supervisor = dial("1002");
+  media_.set_mute(caller, true);  // the agent now hears nobody but a whispering supervisor
+  media_.set_mute(agent, true);   // the caller now hears nobody but a barging supervisor
+  ASSERT_TRUE(media_.attach_supervisor(caller, supervisor, media::SupervisorMode::kListen));
+  ASSERT_TRUE(until(supervisor, [](auto& c) { return c.loud_frames_in >= 10; }))
+      << "supervisor in " << counters(supervisor).loud_frames_in;
+  std::this_thread::sleep_for(60ms);
+  EXPECT_EQ(growth(agent, &LegCounters::loud_frames_out, 300), 0u);  // listen: nobody hears
+  ASSERT_TRUE(media_.attach_supervisor(caller, supervisor, media::SupervisorMode::kWhisper));
+  std::this_thread::sleep_for(60ms);
+  uint64_t caller_heard = counters(caller).loud_frames_out;
+  EXPECT_GE(growth(agent, &LegCounters::loud_frames_out, 400), 10u);  // the agent hears it
+  EXPECT_EQ(counters(caller).loud_frames_out - caller_heard, 0u);     // the caller does not
+  EXPECT_GE(counters(supervisor).loud_frames_in, 10u);
+  // Unmuted, the caller still hears the agent only; the supervisor stays a whisper.
+  media_.set_mute(agent, false);
+  EXPECT_GE(growth(caller, &LegCounters::loud_frames_out, 300), 5u);
+  media_.detach_supervisor(caller);
+  std::this_thread::sleep_for(60ms);
+  EXPECT_EQ(growth(agent, &LegCounters::loud_frames_out, 300), 0u);  // caller still muted
+
+  sip_->hangup(supervisor);
+  sip_->hangup(agent);
+  sip_->hangup(caller);
+  EXPECT_EQ(agent_phone.get(), 0);
+  EXPECT_EQ(supervisor_phone.get(), 0);
+  EXPECT_EQ(caller_.get(), 0);
+}
+
+// Unbridge (e.g. the agent consults before a transfer): neither side hears the other, both legs
+// stay up, the caller can hear prompts; bridging again restores the conversation.
+TEST_F(BridgeTest, UnbridgeSilencesBothSidesAndBridgingAgainRestoresTheConversation) {
+  auto phone = start_phone("1001", "agent_answer.xml");
+  CallId caller = start_caller();
+  CallId agent = dial("1001");
+  ASSERT_TRUE(media_.bridge(caller, agent));
+  ASSERT_TRUE(
+      until(agent, [](auto& c) { return c.loud_frames_in >= 10 && c.loud_frames_out >= 10; }));
+  ASSERT_TRUE(until(caller, [](auto& c) { return c.loud_frames_out >= 10; }));
+
+  media_.unbridge(caller);
+  std::this_thread::sleep_for(60ms);
+  uint64_t caller_heard = counters(caller).loud_frames_out;
+  EXPECT_EQ(growth(agent, &LegCounters::loud_frames_out, 400), 0u);  // the agent hears nothing
+  EXPECT_EQ(counters(caller).loud_frames_out - caller_heard, 0u);     // nor does the caller
+  EXPECT_GE(growth(agent, &LegCounters::loud_frames_in, 200), 3u);    // though the agent speaks
+  EXPECT_TRUE(centre_.ended_.empty());                                // both legs stay up
+  media_.play_waiting_tone(caller, media::hold_tone());
+  EXPECT_GE(growth(caller, &LegCounters::loud_frames_out, 400), 8u);
+  EXPECT_EQ(growth(agent, &LegCounters::loud_frames_out, 200), 0u);
+  media_.unbridge(caller);  // a second unbridge is harmless
+
+  ASSERT_TRUE(media_.bridge(caller, agent));
+  EXPECT_GE(growth(agent, &LegCounters::loud_frames_out, 400), 8u);
+  EXPECT_GE(growth(caller, &LegCounters::loud_frames_out, 400), 8u);
+
+  sip_->hangup(agent);
+  sip_->hangup(caller);
+  EXPECT_EQ(phone.get(), 0);
   EXPECT_EQ(caller_.get(), 0);
 }
 
