@@ -99,7 +99,7 @@ Result<uint16_t> MediaHost::open(CallId id, const NegotiatedAudio& audio) {
   if (!port) return port;
   {
     std::lock_guard lock(mu_);
-    if (Leg* leg = find(id)) leg->inband_dtmf = true;
+    if (Leg* leg = find(id)) leg->caller = true;
   }
   if (Status st = connect(id, audio); !st) {
     close(id);
@@ -147,8 +147,11 @@ Status MediaHost::connect(CallId id, const NegotiatedAudio& audio) {
   if (!leg) return leg_not_found(id);
   if (leg->stream) return leg_busy(id, "already connected");
   SY_TRY(leg->socket->set_remote({audio.remote_ip, audio.remote_port}));
-  if (leg->inband_dtmf) SY_TRY((*stream)->set_inband_detection(true));
   leg->stream = std::move(*stream);
+  if (Status st = apply_inband_locked(*leg); !st) {
+    leg->stream.reset();
+    return st;
+  }
   leg->graph = std::make_unique<media::CallMedia>(*leg->stream);
   leg->audio = audio;
   return {};
@@ -215,6 +218,8 @@ void MediaHost::detach_locked(CallId id, Leg& leg) {
       if (owner->agent == id) {
         owner->graph->attach_agent(nullptr);
         owner->agent.reset();
+        if (Status st = apply_inband_locked(*owner); !st)
+          spdlog::warn("media: call {}: {}", owner->id, st.error().message);
       }
       if (owner->supervisor == id) {
         owner->graph->detach_supervisor();
@@ -265,6 +270,7 @@ Status MediaHost::bridge(CallId caller_leg, CallId agent_leg) {
   caller->graph->attach_agent(agent->stream.get());
   caller->agent = agent_leg;
   agent->bridged_to = caller_leg;
+  (void)apply_inband_locked(*caller);  // turning detection off cannot fail
   return {};
 }
 
@@ -276,6 +282,8 @@ void MediaHost::unbridge(CallId caller_leg) {
   caller->agent.reset();
   caller->graph->attach_agent(nullptr);
   caller->graph->set_hold(false);
+  if (Status st = apply_inband_locked(*caller); !st)
+    spdlog::warn("media: call {}: {}", caller_leg, st.error().message);
 }
 
 Status MediaHost::start_recording(CallId caller_leg, const std::string& wav_path,
@@ -410,9 +418,14 @@ Status MediaHost::set_inband_dtmf(CallId id, bool on) {
   std::lock_guard lock(mu_);
   Leg* leg = find(id);
   if (!leg) return leg_not_found(id);
-  leg->inband_dtmf = on;
-  if (leg->stream) return leg->stream->set_inband_detection(on);
-  return {};
+  leg->inband_override = on;
+  return apply_inband_locked(*leg);
+}
+
+Status MediaHost::apply_inband_locked(Leg& leg) {
+  if (!leg.stream) return {};
+  bool on = leg.inband_override.value_or(leg.caller && !leg.agent);
+  return leg.stream->set_inband_detection(on);
 }
 
 Status MediaHost::send_dtmf(CallId id, std::string_view digits) {

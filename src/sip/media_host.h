@@ -85,7 +85,7 @@ class MediaHost {
 
   // Opens the call's port pair and stream towards the negotiated remote; returns our RTP port.
   // A caller leg: in-band DTMF is detected on it (for IVR menus and queue choices) until the
-  // phone shows it sends RFC 4733 events.
+  // phone shows it sends RFC 4733 events, and not while it is bridged to an agent.
   Result<uint16_t> open(CallId id, const NegotiatedAudio& audio);
   // For an outbound leg: opens the port pair before the remote is known (its port goes into the
   // offer of SipAdapter::dial); nothing is sent or received until connect(). An agent or
@@ -131,7 +131,8 @@ class MediaHost {
   // Sends RFC 4733 digits to the leg (e.g. to an IVR behind a transfer); error when the leg
   // negotiated no telephone-event or a digit is not 0-9 * # A-D.
   Status send_dtmf(CallId leg, std::string_view digits);
-  // In-band DTMF detection on the leg, on or off (before or after connect()).
+  // In-band DTMF detection on the leg, on or off (before or after connect()), whether bridged
+  // or not; overrides the default of open() / reserve().
   Status set_inband_dtmf(CallId leg, bool on);
 
   const std::string& bind_ip() const { return bind_ip_; }
@@ -151,7 +152,8 @@ class MediaHost {
     std::optional<CallId> agent, supervisor, bridged_to;
     std::unique_ptr<media::CallRecorder> recorder;
     bool recorder_failed = false;
-    bool inband_dtmf = false;  // wanted: applied to the stream when it exists
+    bool caller = false;                  // opened by open(): detects in-band DTMF unless bridged
+    std::optional<bool> inband_override;  // set_inband_dtmf()
     LegCounters counters;
   };
   struct Encode {
@@ -163,6 +165,7 @@ class MediaHost {
   void run_encoder();
   Leg* find(CallId id);  // under mu_
   void detach_locked(CallId id, Leg& leg);
+  Status apply_inband_locked(Leg& leg);
   void stop_recording_locked(CallId id, Leg& leg);
   static Result<std::unique_ptr<media::RtpStream>> make_stream(const NegotiatedAudio& audio);
 

@@ -373,8 +373,12 @@ TEST_F(BridgeTest, UnbridgeSilencesBothSidesAndBridgingAgainRestoresTheConversat
   ASSERT_TRUE(
       until(agent, [](auto& c) { return c.loud_frames_in >= 10 && c.loud_frames_out >= 10; }));
   ASSERT_TRUE(until(caller, [](auto& c) { return c.loud_frames_out >= 10; }));
+  // In-band DTMF is not listened for while the caller talks to an agent, nor on the agent leg.
+  EXPECT_FALSE(counters(caller).inband_dtmf);
+  EXPECT_FALSE(counters(agent).inband_dtmf);
 
   media_.unbridge(caller);
+  EXPECT_TRUE(counters(caller).inband_dtmf);  // the caller may use menus again
   std::this_thread::sleep_for(60ms);
   uint64_t caller_heard = counters(caller).loud_frames_out;
   EXPECT_EQ(growth(agent, &LegCounters::loud_frames_out, 400), 0u);  // the agent hears nothing
@@ -387,6 +391,7 @@ TEST_F(BridgeTest, UnbridgeSilencesBothSidesAndBridgingAgainRestoresTheConversat
   media_.unbridge(caller);  // a second unbridge is harmless
 
   ASSERT_TRUE(media_.bridge(caller, agent));
+  EXPECT_FALSE(counters(caller).inband_dtmf);
   EXPECT_GE(growth(agent, &LegCounters::loud_frames_out, 400), 8u);
   EXPECT_GE(growth(caller, &LegCounters::loud_frames_out, 400), 8u);
 
