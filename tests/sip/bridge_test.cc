@@ -533,6 +533,12 @@ TEST_F(BridgeTest, BaresipSoftphoneRegistersAnswersAndTalksOverUdpAndTcp) {
     CallId caller = start_caller();
     CallId agent = dial("1003");
     ASSERT_TRUE(centre_.answered_.count(agent)) << phone.log();
+    // Over TCP baresip registers from a connection port it does not listen on: the call came to
+    // it over that same connection.
+    for (const auto& b : sip_->registrations())
+      if (b.extension == "1003") {
+        EXPECT_EQ(b.via_source, transport == "tcp") << b.source;
+      }
     ASSERT_TRUE(media_.bridge(caller, agent));
     // baresip's sine reaches the caller; the caller's voice reaches baresip.
     EXPECT_TRUE(
