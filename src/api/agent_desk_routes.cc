@@ -25,9 +25,8 @@ TimePoint local_midnight(TimePoint now, int utc_offset_minutes) {
 }
 
 int utc_offset_of(const std::string& zone) {
-  // The centres run on China Standard Time; other zones by their fixed offset when named so.
-  if (zone == "UTC" || zone == "Etc/UTC") return 0;
-  return 8 * 60;
+  // The centre's zone, converted as the reports convert it (China Standard Time otherwise).
+  return store::fixed_zone_offset_minutes(zone).value_or(8 * 60);
 }
 
 double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }

@@ -214,7 +214,9 @@ int serve_command(const std::vector<std::string>& args) {
   }
   // The ACD on the live event stream (agent.state, call.*, queue.stats), and an agent whose
   // desktop is gone past the grace period set not ready.
-  AcdEvents acd_events(ctx.events, ctx.repos, ctx.clock);
+  AcdEventsOptions events_options;  // "today" on the wallboard: the centre's day
+  events_options.utc_offset_minutes = ctx.repos.reports.utc_offset_minutes();
+  AcdEvents acd_events(ctx.events, ctx.repos, ctx.clock, events_options);
   if (acd_running) {
     if (Status st = acd_events.load_queues(); !st)
       spdlog::warn("queue figures: {}", st.error().message);

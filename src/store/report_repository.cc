@@ -420,7 +420,15 @@ std::optional<int> fixed_zone_offset_minutes(const std::string& zone) {
                                        "Asia/Hong_Kong", "Asia/Macau",     "Asia/Taipei", "PRC"};
   for (const char* z : kChina)
     if (zone == z) return 480;
-  if (zone == "UTC" || zone == "Etc/UTC") return 0;
+  if (zone == "UTC" || zone == "Etc/UTC" || zone == "Etc/GMT") return 0;
+  // Etc/GMT+5 is five hours behind UTC (POSIX sign), Etc/GMT-8 is China's offset.
+  if (zone.rfind("Etc/GMT", 0) == 0 && zone.size() >= 9 && zone.size() <= 10 &&
+      (zone[7] == '+' || zone[7] == '-')) {
+    int h = 0;
+    if (std::sscanf(zone.c_str() + 8, "%2d", &h) == 1 && h <= 14 &&
+        std::to_string(h) == zone.substr(8))
+      return (zone[7] == '+' ? -60 : 60) * h;
+  }
   if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
     int h = 0, m = 0;
     if (std::sscanf(zone.c_str() + 1, "%2d:%2d", &h, &m) == 2 && h <= 14 && m < 60)

@@ -78,6 +78,24 @@ TEST(AgentDeskApi, AnAgentReadsTodaysOwnFigures) {
   EXPECT_EQ(boss.get("/api/v1/agents/me/today").error_code(), "agent_not_found");
 }
 
+TEST(AgentDeskApi, TodayIsTheDayOfTheCentresTimeZone) {
+  Desk d;
+  d.s.ctx->options.time_zone = "Etc/GMT+5";  // a centre five hours behind UTC
+  auto [user, agent_id] = d.agent("wang", "1001", "350102");
+  Client wang = d.login("wang");
+  // 2026-11-18 11:06:40 UTC = 06:06:40 local: a call at 03:06 local counts, one at 23:06 the
+  // evening before does not (in Beijing both would be the same day, 18 November).
+  TimePoint now = d.s.clock.now();
+  d.call("c-night", agent_id, now - std::chrono::hours(7), 5, 60);
+  d.call("c-early", agent_id, now - std::chrono::hours(3), 5, 120);
+  auto res = wang.get("/api/v1/agents/me/today");
+  ASSERT_EQ(res.status, 200) << res.body;
+  auto j = res.json();
+  EXPECT_EQ(j["day_started_at"], "2026-11-18T05:00:00.000Z");  // local midnight
+  EXPECT_EQ(j["calls_answered"], 1);
+  EXPECT_EQ(j["average_handling_s"], 120);
+}
+
 TEST(AgentDeskApi, ASupervisorForcesStateAndSignsOutInsideTheirRegion) {
   Desk d;
   auto [fz_user, fz_agent] = d.agent("wang", "1001", "350102");

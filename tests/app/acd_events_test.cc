@@ -9,8 +9,10 @@
 #include <future>
 #include <map>
 
+#include "core/clock.h"
 #include "events/hub.h"
 #include "events/presence.h"
+#include "store/report_repository.h"
 
 namespace sy::app {
 namespace {
@@ -305,6 +307,34 @@ TEST(QueueStats, TodayStartsAtTheCentresMidnight) {
   auto after = stats.figures(before + std::chrono::minutes(2));  // 00:01 the next day
   EXPECT_EQ(after[0].answered_today, 0);
   EXPECT_FALSE(after[0].service_level_today.has_value());
+}
+
+TEST(QueueStats, ACentreInAnotherZoneCountsFromItsOwnMidnight) {
+  // A centre five hours behind UTC (centre.time_zone: Etc/GMT+5).
+  auto offset = store::fixed_zone_offset_minutes("Etc/GMT+5");
+  ASSERT_TRUE(offset.has_value());
+  ASSERT_EQ(*offset, -5 * 60);
+  QueueStats stats(*offset);
+  stats.add_queue("general", 20);
+  ManualClock clock(from_unix_ms(1'795'017'540'000));  // 2026-11-18 15:59 UTC = 10:59 local
+  stats.queued("a", "general", clock.now());
+  stats.answered("a", clock.now() + std::chrono::seconds(5));
+  // Beijing's midnight (16:00 UTC) is not this centre's: the call still counts.
+  clock.advance(std::chrono::minutes(2));
+  EXPECT_EQ(stats.figures(clock.now())[0].answered_today, 1);
+  // 23:58 local (04:58 UTC the next day): still today.
+  clock.advance(std::chrono::hours(13) - std::chrono::minutes(3));
+  stats.queued("b", "general", clock.now());
+  stats.abandoned("b", clock.now() + std::chrono::seconds(30));
+  auto late = stats.figures(clock.now() + std::chrono::seconds(40));
+  EXPECT_EQ(late[0].answered_today, 1);
+  EXPECT_EQ(late[0].abandoned_today, 1);
+  // 00:01 local: a new day.
+  clock.advance(std::chrono::minutes(3));
+  auto next = stats.figures(clock.now());
+  EXPECT_EQ(next[0].answered_today, 0);
+  EXPECT_EQ(next[0].abandoned_today, 0);
+  EXPECT_FALSE(next[0].service_level_today.has_value());
 }
 
 }  // namespace
