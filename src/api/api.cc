@@ -10,6 +10,8 @@ namespace sy::api {
 
 // Declared here rather than in routes.h: the agent's day and supervisor actions (agent_desk_routes.cc).
 void add_agent_desk_routes(http::Router& router, Context& ctx);
+// The wallboard's thresholds per queue (wallboard_routes.cc).
+void add_wallboard_routes(http::Router& router, Context& ctx);
 
 void audit(Context& ctx, const http::Request& req, const std::string& action,
            const std::string& target, const nlohmann::json& detail) {
@@ -50,6 +52,7 @@ void register_api(http::Router& router, Context& ctx) {
   add_call_routes(router, ctx);
   add_call_control_routes(router, ctx);
   add_agent_desk_routes(router, ctx);
+  add_wallboard_routes(router, ctx);
   add_report_routes(router, ctx);
   http::OpenApiInfo info;
   info.title = "Switchyard API";

@@ -140,5 +140,63 @@ TEST(AgentDeskApi, ASupervisorForcesStateAndSignsOutInsideTheirRegion) {
   EXPECT_NE(std::find(actions.begin(), actions.end(), "agent.sign_out"), actions.end());
 }
 
+TEST(AgentDeskApi, WallboardThresholdsAreTheSameForEveryone) {
+  Desk d;
+  store::NewQueue nq;
+  nq.name = "repair";
+  auto queue = d.s.ctx->repos.queues.create(nq);
+  ASSERT_TRUE(queue.ok());
+  std::string path = "/api/v1/queues/" + std::to_string(queue->id) + "/thresholds";
+  Client boss = d.s.signed_in(auth::Role::kSupervisor);
+  Client wall = d.s.signed_in(auth::Role::kManager);  // a wall display's sign-in
+
+  // Nobody set them yet: the defaults.
+  auto first = wall.get(path);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.json()["waiting"], 10);
+  EXPECT_EQ(first.json()["longest_wait_s"], 60);
+  EXPECT_EQ(first.json()["service_level_pct"], 80);
+  EXPECT_EQ(first.json()["is_default"], true);
+
+  auto set = boss.request("PUT", path, R"({"waiting": 3, "service_level_pct": 90})");
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(set.json()["waiting"], 3);
+  EXPECT_EQ(set.json()["longest_wait_s"], 60);  // left out: kept
+  EXPECT_EQ(set.json()["service_level_pct"], 90);
+
+  // Another display reads what the supervisor set, alone and in the list of every queue.
+  auto again = wall.get(path);
+  EXPECT_EQ(again.json()["waiting"], 3);
+  EXPECT_EQ(again.json()["is_default"], false);
+  auto all = wall.get("/api/v1/queue-thresholds");
+  ASSERT_EQ(all.status, 200) << all.body;
+  bool listed = false;
+  nlohmann::json items = all.json()["items"];
+  for (const auto& t : items)
+    if (t["queue"] == "repair") {
+      listed = true;
+      EXPECT_EQ(t["waiting"], 3);
+      EXPECT_EQ(t["service_level_pct"], 90);
+    }
+  EXPECT_TRUE(listed) << all.body;
+
+  // Out of range: a clear error naming the field, nothing changed.
+  auto bad = boss.request("PUT", path, R"({"service_level_pct": 120, "waiting": 5})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json()["error"]["field"], "service_level_pct");
+  EXPECT_EQ(wall.get(path).json()["waiting"], 3);
+  EXPECT_EQ(boss.request("PUT", "/api/v1/queues/999999/thresholds", R"({"waiting": 1})").status,
+            404);
+  // Agents read them (their desktop shows queues) but do not set them.
+  Client agent = d.s.signed_in(auth::Role::kAgent);
+  EXPECT_EQ(agent.get(path).status, 200);
+  EXPECT_EQ(agent.request("PUT", path, R"({"waiting": 1})").error_code(), "forbidden");
+
+  Client admin = d.s.signed_in(auth::Role::kAdmin);
+  auto log = admin.get("/api/v1/audit?action=queue.thresholds");
+  ASSERT_EQ(log.status, 200) << log.body;
+  EXPECT_EQ(log.json()["items"].size(), 1u);
+}
+
 }  // namespace
 }  // namespace sy::test
