@@ -1,5 +1,7 @@
 // Work orders: agents raise them from a call, back offices and field crews move them through
 // the workflow, everyone searches them inside their regions, and lists export as CSV or XLSX.
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -183,6 +185,19 @@ nlohmann::json detail_with_names(Context& ctx, const store::WorkOrderDetail& d) 
     return it->second.empty() ? nlohmann::json(nullptr) : nlohmann::json(it->second);
   };
   for (auto& t : j["transitions"]) t["user_name"] = name_of(t["user_id"]);
+  // What a row carries beyond its note: an arrival's location, an edit's changes.
+  if (auto data = ctx.repos.work_orders.transition_data(d.order.id); data && !data->empty()) {
+    std::map<std::int64_t, nlohmann::json> by_id;
+    for (const auto& [tid, text] : *data) {
+      auto parsed = nlohmann::json::parse(text, nullptr, false);
+      if (parsed.is_object()) by_id.emplace(tid, std::move(parsed));
+    }
+    for (auto& t : j["transitions"]) {
+      auto it = by_id.find(t["id"].get<std::int64_t>());
+      if (it == by_id.end()) continue;
+      for (const auto& [key, value] : it->second.items()) t[key] = value;
+    }
+  }
   j["assignee_name"] = name_of(j["assignee_id"]);
   j["created_by_name"] = name_of(j["created_by"]);
   return j;
@@ -215,6 +230,52 @@ void push_to_assignee(Context& ctx, const store::WorkOrderDetail& d, const store
                       events::Audience::region(o.region_code)});
 }
 
+std::string fmt_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// The arrival location {"lat","lon","accuracy_m"?} as the field page's browser reports it;
+// null when absent (errors go to the reader).
+nlohmann::json read_location(http::JsonObjectReader& r) {
+  const nlohmann::json* v = r.raw("location");
+  if (!v || v->is_null()) return nullptr;
+  auto number = [&](const char* key, double lo, double hi, bool required) -> std::optional<double> {
+    auto it = v->find(key);
+    if (it == v->end() || it->is_null()) {
+      if (required)
+        r.fail("location", "missing_field", std::string("'location' needs '").append(key) + "'");
+      return std::nullopt;
+    }
+    if (!it->is_number() || it->get<double>() < lo || it->get<double>() > hi) {
+      r.fail("location", "invalid_value",
+             std::string("'location.").append(key) + "' must be a number from " +
+                 fmt_number(lo) + " to " + fmt_number(hi));
+      return std::nullopt;
+    }
+    return it->get<double>();
+  };
+  if (!v->is_object()) {
+    r.fail("location", "invalid_type", "'location' must be an object {lat, lon, accuracy_m}");
+    return nullptr;
+  }
+  for (const auto& [key, _] : v->items()) {
+    if (key != "lat" && key != "lon" && key != "accuracy_m") {
+      r.fail("location", "unknown_field",
+             "'location' has lat, lon and accuracy_m only, not '" + key + "'");
+      return nullptr;
+    }
+  }
+  auto lat = number("lat", -90, 90, true);
+  auto lon = number("lon", -180, 180, true);
+  auto accuracy = number("accuracy_m", 0, 100000, false);
+  if (!lat || !lon) return nullptr;
+  nlohmann::json out = {{"lat", *lat}, {"lon", *lon}};
+  out["accuracy_m"] = accuracy ? nlohmann::json(*accuracy) : nlohmann::json(nullptr);
+  return out;
+}
+
 http::Response transition_order(Context& ctx, http::Request& req) {
   auto id = id_param(req, "id", "work_order_not_found");
   if (!id) return http::Response::error(id.error());
@@ -226,14 +287,88 @@ http::Response transition_order(Context& ctx, http::Request& req) {
   store::TransitionRequest t;
   t.note = r.optional_string("note", 0, 2000).value_or("");
   t.assignee_user_id = r.optional_int("assignee_id", 1);
+  nlohmann::json location = read_location(r);
   if (Status st = r.finish(); !st) return http::Response::error(st.error());
   t.action = *workflow::parse_action(action);
   t.actor_user_id = signed_in(req).user.id;
   t.scope = scope_of(req);
+  if (!location.is_null()) {
+    if (t.action != workflow::Action::kStart)
+      return http::Response::error(ErrorKind::kInvalidInput, "invalid_value",
+                                   "'location' is recorded with the arrival (action start) only",
+                                   "location");
+    t.data_json = nlohmann::json{{"location", std::move(location)}}.dump();
+  }
+  if (t.assignee_user_id) {
+    if (t.action != workflow::Action::kDispatch)
+      return http::Response::error(ErrorKind::kInvalidInput, "invalid_value",
+                                   "'assignee_id' is given with dispatch only", "assignee_id");
+    auto people = ctx.repos.work_orders.assignees(*id, t.scope);
+    if (!people) return http::Response::error(people.error());
+    bool found = std::any_of(people->begin(), people->end(), [&](const auto& p) {
+      return p.user_id == *t.assignee_user_id;
+    });
+    if (!found)
+      return http::Response::error(
+          ErrorKind::kInvalidInput, "assignee_not_assignable",
+          "user " + std::to_string(*t.assignee_user_id) +
+              " cannot take this order: pick an active back-office or field user of the order's "
+              "region (GET /api/v1/work-orders/" + std::to_string(*id) + "/assignees)",
+          "assignee_id");
+  }
   auto d = ctx.repos.work_orders.transition(*id, t);
   if (!d) return http::Response::error(d.error());
   push_to_assignee(ctx, *d, t);
   return http::Response::json(200, detail_with_names(ctx, *d));
+}
+
+// Edits the order's own facts; the timeline gets an "edit" row naming what changed.
+http::Response edit_order(Context& ctx, http::Request& req) {
+  auto id = id_param(req, "id", "work_order_not_found");
+  if (!id) return http::Response::error(id.error());
+  auto body = http::parse_json_body(req);
+  if (!body) return http::Response::error(body.error());
+  http::JsonObjectReader r(*body);
+  store::WorkOrderEdit e;
+  e.description = r.optional_string("description", 0, 4000);
+  e.subtype = r.optional_string("subtype", 0, 32);
+  e.phone = r.optional_string("phone", 0, 32);
+  e.region_code = r.optional_string("region", 1, 32);
+  if (const nlohmann::json* fields = r.raw("fields"); fields && !fields->is_null()) {
+    if (!fields->is_object() || fields->dump().size() > 8192)
+      r.fail("fields", "invalid_value", "'fields' must be an object of at most 8 KB");
+    else
+      e.fields_json = fields->dump();
+  }
+  e.note = r.optional_string("note", 0, 2000).value_or("");
+  if (Status st = r.finish(); !st) return http::Response::error(st.error());
+  if (!e.description && !e.subtype && !e.phone && !e.region_code && !e.fields_json)
+    return http::Response::error(ErrorKind::kInvalidInput, "missing_field",
+                                 "give at least one of description, subtype, phone, region, "
+                                 "fields");
+  e.actor_user_id = signed_in(req).user.id;
+  e.scope = scope_of(req);
+  auto d = ctx.repos.work_orders.edit(*id, e);
+  if (!d) return http::Response::error(d.error());
+  return http::Response::json(200, detail_with_names(ctx, *d));
+}
+
+http::Response list_assignees(Context& ctx, http::Request& req) {
+  auto id = id_param(req, "id", "work_order_not_found");
+  if (!id) return http::Response::error(id.error());
+  auto people = ctx.repos.work_orders.assignees(*id, scope_of(req));
+  if (!people) return http::Response::error(people.error());
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& p : *people) {
+    items.push_back({{"id", p.user_id},
+                     {"username", p.username},
+                     {"display_name", p.display_name},
+                     {"name", p.display_name.empty() ? p.username : p.display_name},
+                     {"role", p.role},
+                     {"region_code", p.region_code},
+                     {"open_orders", p.open_orders}});
+  }
+  return http::Response::json(200, {{"items", std::move(items)}});
 }
 
 // Photos and documents only; the type is checked against the file's first bytes too.
@@ -352,6 +487,26 @@ void add_work_order_routes(http::Router& router, Context& ctx) {
   router.get("/api/v1/work-orders/{id}", [&ctx](http::Request& req) { return get_order(ctx, req); },
              route_doc("work-orders", "One work order with its transitions and attachments",
                        Permission::kWorkOrderRead));
+  router.patch("/api/v1/work-orders/{id}",
+               [&ctx](http::Request& req) { return edit_order(ctx, req); },
+               route_doc("work-orders",
+                         "Edit a work order's description, subtype, phone, type fields or (while "
+                         "new) region; 409 work_order_closed once closed; each edit is an audit "
+                         "row naming the changes",
+                         Permission::kWorkOrderCreate,
+                         object_schema({{"description", "string"},
+                                        {"subtype", "string"},
+                                        {"phone", "string"},
+                                        {"region", "string"},
+                                        {"fields", "object"},
+                                        {"note", "string"}},
+                                       {})));
+  router.get("/api/v1/work-orders/{id}/assignees",
+             [&ctx](http::Request& req) { return list_assignees(ctx, req); },
+             route_doc("work-orders",
+                       "Who the order may be dispatched to: back-office and field users of its "
+                       "region, with the open orders each holds",
+                       Permission::kWorkOrderAct));
   router.post("/api/v1/work-orders/{id}/transitions",
               [&ctx](http::Request& req) { return transition_order(ctx, req); },
               route_doc("work-orders",
@@ -360,14 +515,21 @@ void add_work_order_routes(http::Router& router, Context& ctx) {
                         Permission::kWorkOrderAct,
                         object_schema({{"action", "string"},
                                        {"note", "string"},
-                                       {"assignee_id", "integer"}},
+                                       {"assignee_id", "integer"},
+                                       {"location", "object"}},
                                       {"action"})));
   router.post("/api/v1/work-orders/{id}/attachments",
               [&ctx](http::Request& req) { return upload_attachment(ctx, req); },
-              route_doc("work-orders",
-                        "Attach a photo or document (body = the file, Content-Type image/jpeg, "
-                        "image/png, image/webp or application/pdf; ?name=)",
-                        Permission::kWorkOrderAct));
+              [&ctx] {
+                auto doc = route_doc("work-orders",
+                                     "Attach a photo or document (body = the file, Content-Type "
+                                     "image/jpeg, image/png, image/webp or application/pdf; "
+                                     "?name=; at most work_orders.max_attachment_bytes, 10 MB "
+                                     "by default)",
+                                     Permission::kWorkOrderAct);
+                doc.max_body_bytes = ctx.options.max_attachment_bytes;
+                return doc;
+              }());
   router.get("/api/v1/work-orders/{id}/attachments/{attachment_id}",
              [&ctx](http::Request& req) { return download_attachment(ctx, req); },
              route_doc("work-orders", "Download an attachment", Permission::kWorkOrderRead));

@@ -146,6 +146,7 @@ int serve_command(const std::vector<std::string>& args) {
   options.events.replay_max_age = std::chrono::seconds(config->events.replay_max_age_s);
   options.events.subscriber_queue = static_cast<std::size_t>(config->events.client_queue);
   options.attachments_dir = config->data_dir + "/attachments";
+  options.max_attachment_bytes = static_cast<std::size_t>(config->work_orders.max_attachment_bytes);
   options.sip_realm = config->sip.domain;
   api::Context ctx(**db, SystemClock::instance(), options);
   if (Status st = ensure_first_admin(ctx.repos); !st) {

@@ -224,6 +224,13 @@ const std::vector<Key>& keys() {
       string_key("sms.username", &Config::sms, &Config::Sms::username),
       string_key("sms.password", &Config::sms, &Config::Sms::password),
       string_key("sms.from", &Config::sms, &Config::Sms::from),
+      {"work_orders.max_attachment_bytes",
+       [](Config& c, const std::string& v, const std::string& key) -> Status {
+         auto n = parse_int(v, 1024, std::int64_t{1} << 30, key);
+         if (!n) return n.error();
+         c.work_orders.max_attachment_bytes = *n;
+         return {};
+       }},
       {"log.level",
        [](Config& c, const std::string& v, const std::string& key) -> Status {
          static const char* levels[] = {"trace", "debug", "info", "warn", "error", "off"};

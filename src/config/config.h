@@ -88,6 +88,11 @@ struct Config {
     std::string from;  // sender number shown on the phone; "" = Kannel's global-sender
   } sms;
 
+  struct WorkOrders {
+    // Attachment uploads (photos, PDFs) have their own request-body limit.
+    std::int64_t max_attachment_bytes = 10 << 20;
+  } work_orders;
+
   std::string log_level = "info";
 };
 

@@ -4,6 +4,7 @@
 // common keep-alive loop re-arms nothing.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
@@ -110,7 +111,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     timed_out_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(core_.options.max_header_bytes));
-    parser_->body_limit(core_.options.max_body_bytes);
+    body_limit_ = core_.options.max_body_bytes;
+    // The header is checked against the largest limit of any route; once the route is known
+    // its own limit applies (on_header).
+    parser_->body_limit(std::max(core_.largest_body_bytes, core_.options.max_body_bytes));
     set_deadline(Clock::now() + core_.options.header_timeout);
     bhttp::async_read_header(
         socket_, buffer_, *parser_,
@@ -121,6 +125,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (ec) return on_read_error(ec);
     request_start_ = Clock::now();
     if (parser_->is_done()) return handle();
+    if (core_.routes_have_body_limits) {
+      body_limit_ = route_body_limit();
+      auto length = parser_->content_length();
+      if (length && *length > body_limit_) return send_error(body_too_large());
+      parser_->body_limit(body_limit_);  // chunked bodies are counted as they arrive
+    }
     phase_ = Phase::kBody;
     set_deadline(request_start_ + core_.options.request_timeout);
     auto expect = parser_->get()[bhttp::field::expect];
@@ -156,9 +166,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return close();  // the peer went away (or a socket error): nobody to answer
     }
     if (ec == bhttp::error::body_limit) {
-      return send_error(make_error(
-          ErrorKind::kTooLarge, "payload_too_large",
-          "the request body exceeds " + std::to_string(core_.options.max_body_bytes) + " bytes"));
+      // Refused while reading the header (Content-Length past every route's limit): name the
+      // limit of the route asked for.
+      if (phase_ == Phase::kHeader) body_limit_ = route_body_limit();
+      return send_error(body_too_large());
     }
     if (ec == bhttp::error::header_limit) {
       return send_error(make_error(ErrorKind::kInvalidInput, "request_header_fields_too_large",
@@ -166,6 +177,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     send_error(make_error(ErrorKind::kInvalidInput, "bad_request",
                           "malformed HTTP request: " + ec.message()));
+  }
+
+  // The body limit of the route the request header names: the route's own, else the server's.
+  std::size_t route_body_limit() const {
+    const auto& hreq = parser_->get();
+    Request probe;
+    if (!parse_target(sv(hreq.target()), probe)) return core_.options.max_body_bytes;
+    auto m = core_.router.match(to_method(hreq.method()), probe.path);
+    if (m.route && m.route->doc.max_body_bytes > 0) return m.route->doc.max_body_bytes;
+    return core_.options.max_body_bytes;
+  }
+
+  Error body_too_large() const {
+    std::string limit = std::to_string(body_limit_) + " bytes";
+    if (body_limit_ >= (1u << 20) && body_limit_ % (1u << 20) == 0)
+      limit += " (" + std::to_string(body_limit_ >> 20) + " MB)";
+    return make_error(ErrorKind::kTooLarge, "payload_too_large",
+                      std::string("the request body exceeds the limit of ").append(limit));
   }
 
   // Answers a request that could not be read and closes the connection afterwards.
@@ -370,6 +399,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool timed_out_ = false;
   bool close_after_write_ = false;
   bool unread_input_ = false;  // an error answered before the whole request was read
+  std::size_t body_limit_ = 0;  // of the request being read
   std::array<char, 4096> drain_buf_{};
 };
 

@@ -48,6 +48,9 @@ struct RouteDoc {
   std::string permission;              // e.g. "customers.read"; "" when none is needed
   bool auth_required = true;           // false for login, healthz, metrics, openapi.json
   bool csrf_exempt = false;            // true for login (no session yet)
+  // This route's own request-body limit (e.g. file uploads); 0: the server's max_body_bytes.
+  // A larger body gets 413 payload_too_large naming this limit.
+  std::size_t max_body_bytes = 0;
 };
 
 using Handler = std::function<Response(Request&)>;

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <random>
@@ -179,6 +180,11 @@ Status Server::start() {
   if (impl_->running) return ok_status();
   auto& im = *impl_;
   const auto& o = im.core.options;
+  im.core.largest_body_bytes = o.max_body_bytes;
+  for (const Route& r : im.core.router.routes()) {
+    im.core.largest_body_bytes = std::max(im.core.largest_body_bytes, r.doc.max_body_bytes);
+    im.core.routes_have_body_limits |= r.doc.max_body_bytes > 0;
+  }
   boost::system::error_code ec;
   auto address = asio::ip::make_address(o.host, ec);
   std::string where = o.host + ":" + std::to_string(o.port);

@@ -42,6 +42,10 @@ struct ServerCore {
   std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> request_counter{0};
   std::string request_id_prefix;
+  // The largest body any route accepts (options.max_body_bytes or a route's own limit); set by
+  // Server::start() once the routes are known.
+  std::size_t largest_body_bytes = 0;
+  bool routes_have_body_limits = false;  // some route has its own max_body_bytes
 };
 
 // One thread with its own io_context; its connections are touched only from that thread.

@@ -106,6 +106,9 @@ struct TransitionRequest {
   std::optional<std::int64_t> actor_user_id;
   std::optional<std::int64_t> assignee_user_id;  // dispatch to a named person
   RegionScope scope;
+  // More than the note, stored with the audit row as JSON text (e.g. the arrival location of a
+  // "start": {"location":{"lat":…,"lon":…,"accuracy_m":…}}); "" for nothing.
+  std::string data_json;
 };
 
 // What the deadline checker did to one order.
@@ -117,6 +120,30 @@ struct DeadlineNotice {
   std::string responsible_region;  // after escalation
   std::optional<std::int64_t> assignee_user_id;
   WorkOrder order;  // as it stands after the check
+};
+
+// An edit of an order's own facts (not its workflow): each field given replaces the stored one.
+// The region may change only while the order is new (not yet dispatched).
+struct WorkOrderEdit {
+  std::optional<std::string> description;
+  std::optional<std::string> subtype;
+  std::optional<std::string> phone;        // normalised by the store; "" clears it
+  std::optional<std::string> region_code;
+  std::optional<std::string> fields_json;  // the type's fields, a JSON object
+  std::string note;                        // the editor's reason, kept on the audit row
+  std::optional<std::int64_t> actor_user_id;
+  RegionScope scope;  // the editor's regions (the order and a new region must lie inside)
+};
+
+// Someone an order may be dispatched to: a back-office or field user whose regions cover the
+// order, inside the region responsible for it.
+struct WorkOrderAssignee {
+  std::int64_t user_id = 0;
+  std::string username;
+  std::string display_name;
+  std::string role;
+  std::string region_code;
+  std::int64_t open_orders = 0;  // orders they hold that are not closed
 };
 
 }  // namespace sy::store

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <chrono>
 
+#include <nlohmann/json.hpp>
+
 #include "store/outage_queries.h"
 #include "store/sms_outbox.h"
 #include "store/sql_support.h"
@@ -367,6 +369,17 @@ Result<std::string> region_name(Connection& conn, const std::string& code) {
   return *row ? (*row)->text(0) : code;
 }
 
+// Attaches data to the order's newest audit row (written in the same unit of work).
+Status set_last_transition_data(Connection& conn, std::int64_t order_id, const std::string& data) {
+  Value p[] = {Value{data}, Value{order_id}};
+  auto r = conn.exec(
+      "UPDATE work_order_transitions SET data = $1 WHERE id = (SELECT MAX(id) FROM "
+      "work_order_transitions WHERE order_id = $2)",
+      p);
+  if (!r.ok()) return r.error();
+  return ok_status();
+}
+
 }  // namespace
 
 Result<WorkOrder> WorkOrderRepository::create(const NewWorkOrder& o) {
@@ -541,6 +554,7 @@ Result<WorkOrderDetail> WorkOrderRepository::transition(std::int64_t id,
                          assignee ? std::optional<std::int64_t>(assignee) : std::nullopt, now));
     SY_TRY(append_transition(conn, id, now, req.actor_user_id, plan->from, plan->to,
                              workflow::to_string(req.action), req.note));
+    if (!req.data_json.empty()) SY_TRY(set_last_transition_data(conn, id, req.data_json));
     if (plan->to == OrderState::kClosed)
       SY_TRY(close_merged_children(conn, id, o.number, req.actor_user_id, now));
     if (sms_.load() && assignee != 0) {
@@ -709,6 +723,174 @@ Result<WorkOrderAttachment> WorkOrderRepository::get_attachment(std::int64_t ord
         return WorkOrderAttachment{r.i64(0), r.i64(1),    r.text(2),   r.text(3),
                                    r.text(4), r.i64(5), r.opt_i64(6), sql::time_at(r, 7)};
       });
+}
+
+Result<WorkOrderDetail> WorkOrderRepository::edit(std::int64_t id, const WorkOrderEdit& e) {
+  std::optional<std::string> phone;
+  if (e.phone) {
+    phone = "";
+    if (!e.phone->empty()) {
+      auto n = normalize_phone(*e.phone);
+      if (!n.ok()) {
+        Error err = n.error();
+        err.field = "phone";
+        return err;
+      }
+      phone = *n;
+    }
+  }
+  TimePoint now = clock_.now();
+  Status st = db_.write([&](Connection& conn) -> Status {
+    auto order = load(conn, id);
+    if (!order.ok()) return order.error();
+    if (!*order || !e.scope.contains((*order)->region_code)) return order_not_found();
+    const WorkOrder& o = **order;
+    OrderState state = o.progress.state;
+    if (state == OrderState::kClosed || state == OrderState::kMerged)
+      return sql::conflict("work_order_closed",
+                           "order " + o.number + " is " + std::string(workflow::to_string(state)) +
+                               " and can no longer be edited (reopen it first)");
+    auto type = WorkOrderTypeRepository::load(conn, o.type_code, /*enabled_only=*/false);
+    if (!type.ok()) return type.error();
+    if (!*type) return sql::not_found("work_order_type_not_found", "the order's type is gone");
+    const workflow::OrderType& t = **type;
+
+    nlohmann::json changes = nlohmann::json::object();
+    std::vector<std::string> sets;
+    std::vector<Value> values;
+    auto change = [&](const char* field, const char* column, const std::string& from,
+                      const std::string& to) {
+      if (from == to) return;
+      changes[field] = {{"from", from}, {"to", to}};
+      values.push_back(Value{to});
+      sets.push_back(std::string(column) + " = $" + std::to_string(values.size()));
+    };
+    if (e.description) {
+      if (e.description->empty() && t.requires_field("description"))
+        return sql::invalid("missing_field", "a " + t.name + " order needs 'description'",
+                            "description");
+      change("description", "description", o.description, *e.description);
+    }
+    if (e.subtype) {
+      if (e.subtype->empty() && t.requires_field("subtype"))
+        return sql::invalid("missing_field", "a " + t.name + " order needs 'subtype'", "subtype");
+      if (!e.subtype->empty() && !t.find_subtype(*e.subtype)) {
+        std::string allowed;
+        for (const workflow::Subtype& sub : t.subtypes)
+          allowed += (allowed.empty() ? "" : ", ") + sub.code;
+        return sql::invalid("invalid_subtype",
+                            "'" + *e.subtype + "' is not a subtype of " + t.code +
+                                (allowed.empty() ? " (it has none)" : " (one of: " + allowed + ")"),
+                            "subtype");
+      }
+      change("subtype", "subtype", o.subtype, *e.subtype);
+    }
+    if (phone) change("phone", "phone", o.phone, *phone);
+    if (e.fields_json) {
+      auto before = nlohmann::json::parse(o.fields_json, nullptr, false);
+      auto after = nlohmann::json::parse(*e.fields_json, nullptr, false);
+      if (before != after) {
+        changes["fields"] = {{"from", before.is_discarded() ? nlohmann::json::object() : before},
+                             {"to", after}};
+        values.push_back(Value{*e.fields_json});
+        sets.push_back("fields = $" + std::to_string(values.size()));
+      }
+    }
+    if (e.region_code && *e.region_code != o.region_code) {
+      if (state != OrderState::kNew)
+        return sql::conflict("work_order_dispatched",
+                             "order " + o.number + " is already " +
+                                 std::string(workflow::to_string(state)) +
+                                 "; its region can change only before it is dispatched",
+                             "region");
+      Value rp[] = {Value{*e.region_code}};
+      auto region = conn.query_one("SELECT area_class FROM regions WHERE code = $1", rp);
+      if (!region.ok()) return region.error();
+      if (!*region)
+        return sql::not_found("region_not_found", "no region " + *e.region_code, "region");
+      if (!e.scope.contains(*e.region_code))
+        return make_error(ErrorKind::kForbidden, "region_out_of_scope",
+                          "region " + *e.region_code + " is outside yours", "region");
+      change("region", "region_code", o.region_code, *e.region_code);
+      values.push_back(Value{(*region)->text(0)});
+      sets.push_back("area_class = $" + std::to_string(values.size()));
+      values.push_back(
+          Value{workflow::responsible_region_for(t, o.progress.step, *e.region_code)});
+      sets.push_back("responsible_region = $" + std::to_string(values.size()));
+    }
+    if (changes.empty()) return ok_status();
+    values.push_back(sql::ms(now));
+    sets.push_back("updated_at = $" + std::to_string(values.size()));
+    values.push_back(Value{id});
+    std::string sql = "UPDATE work_orders SET ";
+    for (std::size_t i = 0; i < sets.size(); ++i) sql += (i ? ", " : "") + sets[i];
+    sql += " WHERE id = $" + std::to_string(values.size());
+    auto up = conn.exec(sql, values);
+    if (!up.ok()) return up.error();
+    std::string note = e.note;
+    if (note.empty()) {
+      note = "edited:";
+      for (const auto& [field, _] : changes.items()) note += " " + field;
+    }
+    SY_TRY(append_transition(conn, id, now, e.actor_user_id, state, state, "edit", note));
+    return set_last_transition_data(conn, id, nlohmann::json{{"changes", changes}}.dump());
+  });
+  if (!st.ok()) return st.error();
+  return get(id, RegionScope::all());
+}
+
+Result<std::vector<std::pair<std::int64_t, std::string>>> WorkOrderRepository::transition_data(
+    std::int64_t order_id) {
+  using Out = std::vector<std::pair<std::int64_t, std::string>>;
+  return sql::read_result<Out>(db_, [&](Connection& conn) -> Result<Out> {
+    Value p[] = {Value{order_id}};
+    auto rows = conn.query(
+        "SELECT id, data FROM work_order_transitions WHERE order_id = $1 AND data IS NOT NULL "
+        "ORDER BY id",
+        p);
+    if (!rows.ok()) return rows.error();
+    Out out;
+    for (const Row& r : *rows) out.emplace_back(r.i64(0), r.text(1));
+    return out;
+  });
+}
+
+Result<std::vector<WorkOrderAssignee>> WorkOrderRepository::assignees(std::int64_t id,
+                                                                      const RegionScope& scope) {
+  using Out = std::vector<WorkOrderAssignee>;
+  return sql::read_result<Out>(db_, [&](Connection& conn) -> Result<Out> {
+    auto order = load(conn, id);
+    if (!order.ok()) return order.error();
+    if (!*order || !scope.contains((*order)->region_code)) return order_not_found();
+    const WorkOrder& o = **order;
+    // Users who can see the order: bound to its region or one above it.
+    std::vector<std::string> covering = ancestor_codes(o.region_code);
+    std::string sql =
+        "SELECT u.id, u.username, u.display_name, u.role, u.region_code, (SELECT COUNT(*) FROM "
+        "work_orders w WHERE w.assignee_user_id = u.id AND w.state NOT IN ('closed', 'merged')) "
+        "FROM users u WHERE u.disabled = 0 AND u.role IN ('backoffice', 'field') AND "
+        "u.region_code IN (";
+    std::vector<Value> values;
+    for (const std::string& code : covering) {
+      values.push_back(Value{code});
+      sql += (values.size() > 1 ? ", $" : "$") + std::to_string(values.size());
+    }
+    sql += ") ORDER BY u.role, u.region_code DESC, u.username";
+    auto rows = conn.query(sql, values);
+    if (!rows.ok()) return rows.error();
+    std::string responsible = o.progress.responsible_region.empty()
+                                  ? o.region_code
+                                  : o.progress.responsible_region;
+    Out out;
+    for (const Row& r : *rows) {
+      std::string region = r.text(4);
+      // Inside the responsible region (an escalated order widens it) and the caller's regions.
+      if (!in_scope(region, responsible) || !scope.contains(region)) continue;
+      out.push_back(WorkOrderAssignee{r.i64(0), r.text(1), r.text(2), r.text(3), region,
+                                      r.i64(5)});
+    }
+    return out;
+  });
 }
 
 namespace work_order_sql {

@@ -56,6 +56,21 @@ class WorkOrderRepository {
   Result<WorkOrderAttachment> add_attachment(const WorkOrderAttachment& a);
   Result<WorkOrderAttachment> get_attachment(std::int64_t order_id, std::int64_t attachment_id);
 
+  // Edits the order's facts with one audit row ("edit", data {"changes":{field:{from,to}}}),
+  // atomically; nothing changed → the order as it is, no row. Errors: work_order_not_found,
+  // conflict work_order_closed (closed or merged orders), conflict work_order_dispatched (field
+  // "region": only new orders move region), invalid_subtype / missing_field, invalid_phone,
+  // region_not_found, forbidden region_out_of_scope.
+  Result<WorkOrderDetail> edit(std::int64_t id, const WorkOrderEdit& edit);
+
+  // The transitions of an order that carry data (transition id → JSON text).
+  Result<std::vector<std::pair<std::int64_t, std::string>>> transition_data(std::int64_t order_id);
+
+  // Who the order may be dispatched to (active back-office and field users whose region covers
+  // the order and lies inside its responsible region and `scope`), by role then name.
+  // Error work_order_not_found (also outside `scope`).
+  Result<std::vector<WorkOrderAssignee>> assignees(std::int64_t id, const RegionScope& scope);
+
  private:
   // The next number of the local day `day` (YYYYMMDD), allocated in memory: the durable
   // high-water mark is the highest number written (orders commit with their number), read when

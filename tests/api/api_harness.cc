@@ -80,12 +80,15 @@ HttpResult Client::login(const std::string& username, const std::string& passwor
   return r;
 }
 
-ApiServer::ApiServer() {
+ApiServer::ApiServer() : ApiServer(std::string()) {}
+
+ApiServer::ApiServer(const std::string& db_url, std::size_t max_attachment_bytes) {
   std::random_device rd;
   dir = std::filesystem::temp_directory_path() /
         ("sy-api-test-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
   std::filesystem::create_directories(dir);
-  auto opened = store::Database::open("sqlite:" + (dir / "test.db").string());
+  auto opened = store::Database::open(db_url.empty() ? "sqlite:" + (dir / "test.db").string()
+                                                     : db_url);
   if (!opened) throw std::runtime_error(opened.error().message);
   db = std::move(*opened);
   auto migrated = db->migrate();
@@ -93,7 +96,7 @@ ApiServer::ApiServer() {
   api::ApiOptions options;
   options.centre_name = "测试中心";
   options.attachments_dir = (dir / "attachments").string();
-  options.max_attachment_bytes = 32 * 1024;
+  options.max_attachment_bytes = max_attachment_bytes;
   ctx = std::make_unique<api::Context>(*db, clock, options);
   api::register_api(router, *ctx);
   http::ServerOptions so;

@@ -65,6 +65,9 @@ class SharedManualClock final : public Clock {
 class ApiServer {
  public:
   ApiServer();
+  // On the given database (e.g. a scratch PostgreSQL database) instead of a temp SQLite file.
+  // max_attachment_bytes: the attachment route's own body limit (small by default for speed).
+  explicit ApiServer(const std::string& db_url, std::size_t max_attachment_bytes = 32 * 1024);
   ~ApiServer();
 
   std::uint16_t port() const { return server_->port(); }

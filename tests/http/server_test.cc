@@ -376,3 +376,87 @@ TEST_F(LimitsTest, ClientConnectionCloseIsHonoured) {
 
 }  // namespace
 }  // namespace sy::http::testing
+
+namespace sy::http::testing {
+namespace {
+
+// A route with its own, larger body limit (file uploads) next to routes with the server's.
+class RouteBodyLimitTest : public ServerTest {
+ protected:
+  void add_routes(Router& r) override {
+    RouteDoc upload;
+    upload.max_body_bytes = 64 * 1024;
+    r.post("/api/v1/files/{id}",
+           [](Request& req) {
+             return Response::json(201, {{"bytes", req.body.size()}, {"id", req.param("id")}});
+           },
+           upload);
+    r.post("/api/v1/notes", [](Request& req) {
+      return Response::json(201, {{"bytes", req.body.size()}});
+    });
+  }
+};
+
+TEST_F(RouteBodyLimitTest, UploadRouteTakesBodiesPastTheServerLimitOthersDoNot) {
+  std::string file(40 * 1024, 'f');
+  auto up = client()->request("POST", "/api/v1/files/7", file,
+                              {"Content-Type: application/octet-stream"});
+  ASSERT_TRUE(up);
+  EXPECT_EQ(up->status, 201);
+  EXPECT_EQ(up->json()["bytes"], 40 * 1024);
+
+  auto note = client();
+  auto refused = note->request("POST", "/api/v1/notes", file,
+                               {"Content-Type: application/octet-stream"});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 413);
+  EXPECT_EQ(refused->error_code(), "payload_too_large");
+  EXPECT_NE(refused->json()["error"]["message"].get<std::string>().find("4096 bytes"),
+            std::string::npos);
+  EXPECT_TRUE(note->closed_by_peer());
+
+  // A small body to the other route is still fine.
+  auto small = client()->request("POST", "/api/v1/notes", "x",
+                                 {"Content-Type: application/octet-stream"});
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->status, 201);
+}
+
+TEST_F(RouteBodyLimitTest, PastTheRouteLimitIs413NamingTheLimit) {
+  auto c = client();
+  auto r = c->request("POST", "/api/v1/files/7", std::string(65 * 1024, 'f'),
+                      {"Content-Type: application/octet-stream"});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(r->error_code(), "payload_too_large");
+  EXPECT_NE(r->json()["error"]["message"].get<std::string>().find("65536 bytes"),
+            std::string::npos);
+  // Chunked: counted against the route's limit as the chunks arrive.
+  auto ok = client();
+  ASSERT_TRUE(ok->send_raw(
+      "POST /api/v1/files/8 HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n8000\r\n" +
+      std::string(0x8000, 'y') + "\r\n0\r\n\r\n"));
+  auto okr = ok->read_reply();
+  ASSERT_TRUE(okr);
+  EXPECT_EQ(okr->status, 201);
+  auto big = client();
+  ASSERT_TRUE(big->send_raw(
+      "POST /api/v1/files/9 HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n8000\r\n" +
+      std::string(0x8000, 'y') + "\r\n8000\r\n" + std::string(0x8000, 'y') + "\r\n1\r\nz\r\n0\r\n\r\n"));
+  auto bigr = big->read_reply();
+  ASSERT_TRUE(bigr);
+  EXPECT_EQ(bigr->status, 413);
+  auto chunked_note = client();
+  ASSERT_TRUE(chunked_note->send_raw(
+      "POST /api/v1/notes HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n2000\r\n" +
+      std::string(0x2000, 'y') + "\r\n0\r\n\r\n"));
+  auto cn = chunked_note->read_reply();
+  ASSERT_TRUE(cn);
+  EXPECT_EQ(cn->status, 413);
+}
+
+}  // namespace
+}  // namespace sy::http::testing

@@ -122,11 +122,28 @@ export function parseGeo(note) {
   return { latitude: Number(m[1]), longitude: Number(m[2]), accuracy: m[3] !== undefined ? Number(m[3]) : null }
 }
 
+// The location of a timeline row: the structured one the server stores with an arrival
+// ({lat, lon, accuracy_m}), else a geo: URI in the note (orders from before it was structured).
+export function transitionLocation(row) {
+  const l = row && row.location
+  if (l && typeof l.lat === 'number' && typeof l.lon === 'number') {
+    return { latitude: l.lat, longitude: l.lon, accuracy: typeof l.accuracy_m === 'number' ? Math.round(l.accuracy_m) : null }
+  }
+  return parseGeo(row && row.note)
+}
+
+// The browser's position as the arrival (action start) takes it.
+export function locationBody(coords) {
+  const out = { lat: Number(coords.latitude), lon: Number(coords.longitude) }
+  if (coords.accuracy !== undefined && coords.accuracy !== null) out.accuracy_m = Number(coords.accuracy)
+  return out
+}
+
 export function arrivalLocation(detail) {
   const rows = (detail && detail.transitions) || []
   for (let i = rows.length - 1; i >= 0; i--) {
     if (rows[i].action === 'start') {
-      const g = parseGeo(rows[i].note)
+      const g = transitionLocation(rows[i])
       if (g) return g
     }
   }
@@ -178,10 +195,12 @@ export function formatBytes(n) {
   return `${(n / 1024 / 1024).toFixed(1)} MB`
 }
 
-// The server takes request bodies up to 1 MB (http.max_body_bytes); phone photos are larger,
-// so a photo above this is scaled down (longest side 1600 px) and re-encoded as JPEG before it
-// is sent. Documents go as they are and a size error names the limit.
-export const PHOTO_TARGET_BYTES = 900 * 1024
+// Attachment uploads take files up to work_orders.max_attachment_bytes (10 MB by default), so
+// PDFs go as they are and a size error names the limit. Photos above PHOTO_TARGET_BYTES are
+// scaled to a longest side of 2560 px and re-encoded as JPEG: plenty for a site photo while
+// sparing the crew's mobile data.
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+export const PHOTO_TARGET_BYTES = 3 * 1024 * 1024
 const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp']
 
 function canvasBlob(canvas, quality) {
@@ -196,14 +215,14 @@ export async function shrinkPhoto(file) {
   } catch {
     return file // not a decodable image: let the server say what it is
   }
-  let side = 1600
+  let side = 2560
   for (let attempt = 0; attempt < 4; attempt++) {
     const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height))
     const canvas = document.createElement('canvas')
     canvas.width = Math.max(1, Math.round(bitmap.width * scale))
     canvas.height = Math.max(1, Math.round(bitmap.height * scale))
     canvas.getContext('2d').drawImage(bitmap, 0, 0, canvas.width, canvas.height)
-    const blob = await canvasBlob(canvas, 0.82)
+    const blob = await canvasBlob(canvas, 0.85)
     if (blob && blob.size <= PHOTO_TARGET_BYTES) {
       const name = file.name.replace(/\.[^.]*$/, '') + '.jpg'
       return new File([blob], name, { type: 'image/jpeg' })
