@@ -259,14 +259,18 @@ test('a field crew on a phone accepts, arrives with the browser\'s location, add
   await page.locator('[data-test=field-state]').getByText('处理中').waitFor()
   assert.match(await page.locator('[data-test=field-location]').innerText(), /26\.07451, 119\.29653 \(±12 m\)/)
 
-  // A text file is refused with the reason, so is a document above the server's 1 MB body
-  // limit; a camera-sized photo is scaled down on the phone, stored and shown.
+  // A text file is refused with the reason, so is a document above the attachment limit
+  // (10 MB, past the 1 MB of other requests); a 1.5 MB PDF is stored as it is and a
+  // camera-sized photo is stored and shown.
   const upload = page.locator('[data-test=field-upload]')
   await upload.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') })
   await page.locator('[data-test=field-upload-error]').getByText('只能上传 JPEG、PNG、WebP 照片或 PDF 文件').waitFor()
-  const bigPdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1536 * 1024, 0x20)])
-  await upload.setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: bigPdf })
-  await page.locator('[data-test=field-upload-error]').getByText('文件过大，附件上限 1.0 MB').waitFor()
+  const hugePdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(11 * 1024 * 1024, 0x20)])
+  await upload.setInputFiles({ name: 'scan.pdf', mimeType: 'application/pdf', buffer: hugePdf })
+  await page.locator('[data-test=field-upload-error]').getByText('文件过大，附件上限 10.0 MB').waitFor()
+  const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1536 * 1024, 0x20)])
+  await upload.setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: pdf })
+  await page.locator('[data-test=field-photos]').getByText('report.pdf').waitFor()
   const photo = Buffer.from(await page.evaluate(() => {
     const c = document.createElement('canvas')
     c.width = 2400
@@ -290,11 +294,14 @@ test('a field crew on a phone accepts, arrives with the browser\'s location, add
   const d = await agentApi.get(`/work-orders/${created.body.id}`)
   assert.equal(d.body.state, 'resolved')
   assert.ok(d.body.arrived_at)
+  // The arrival location is a structured field of the start row.
   const start = d.body.transitions.find((t) => t.action === 'start')
-  assert.match(start.note, /geo:26\.074512,119\.296531;u=12/)
-  assert.equal(d.body.attachments.length, 1)
-  assert.equal(d.body.attachments[0].content_type, 'image/jpeg')
-  assert.ok(d.body.attachments[0].size_bytes <= 900 * 1024)
+  assert.deepEqual(start.location, { lat: 26.074512, lon: 119.296531, accuracy_m: 12 })
+  assert.equal(d.body.attachments.length, 2)
+  assert.equal(d.body.attachments[0].content_type, 'application/pdf')
+  assert.equal(d.body.attachments[0].size_bytes, pdf.length)
+  assert.equal(d.body.attachments[1].content_type, 'image/jpeg')
+  assert.ok(d.body.attachments[1].size_bytes <= 3 * 1024 * 1024)
   const me = await (await server.api(FIELD.username, FIELD.password)).get('/auth/me')
   assert.equal(d.body.assignee_id, me.body.user.id)
   orders.field = d.body
@@ -365,5 +372,56 @@ test('the return-visit worklist: unsatisfied reopens an order, satisfied closes 
   await page.locator('[data-test=wo-timeline]').getByText('不满意').waitFor()
   // The crew's arrival location shows on the order for the back office.
   assert.match(await page.locator('[data-test=wo-location]').innerText(), /26\.07451, 119\.29653/)
+  await page.context().close()
+})
+
+test('the back office edits an order on its detail page and dispatches it to a named crew member', async () => {
+  const created = await agentApi.post('/work-orders', {
+    type: 'repair', subtype: 'line_fault', customer_id: caller.id, description: '表箱冒烟', channel: 'voice', phone: caller.phone,
+  })
+  assert.equal(created.status, 201)
+  const id = created.body.id
+  const page = await newPage()
+  await signIn(page, BO, `/workorders/${id}`)
+  await page.locator('[data-test=wo-number]').getByText(created.body.number).waitFor()
+
+  // Edit: the description and phone change, the timeline names both changes.
+  await page.locator('[data-test=wo-edit-open]').click()
+  const dialog = page.locator('.el-dialog[data-test=wo-edit]')
+  await dialog.locator('textarea[data-test=wo-edit-description]').fill('表箱冒烟，已闻到焦味')
+  await dialog.locator('input[data-test=wo-edit-phone]').fill('13905910123')
+  await dialog.locator('input[data-test=wo-edit-note]').fill('客户回拨补充')
+  await dialog.locator('[data-test=wo-edit-save]').click()
+  await page.locator('[data-test=wo-description]').getByText('表箱冒烟，已闻到焦味').waitFor()
+  const changes = page.locator('[data-test=wo-timeline-edit] [data-test=wo-timeline-changes]')
+  await changes.getByText('问题描述：表箱冒烟 → 表箱冒烟，已闻到焦味').waitFor()
+  await changes.getByText(`联系电话：${caller.phone} → 13905910123`).waitFor()
+  await page.locator('[data-test=wo-timeline-edit]').getByText('客户回拨补充').waitFor()
+
+  // Dispatch to a named crew member of the county, picked from the order's assignees.
+  await pick(page, 'wo-assignee', FIELD.displayName)
+  await page.locator('[data-test=wo-action-dispatch]').click()
+  await page.locator('[data-test=wo-state]').getByText('已派单').waitFor()
+  await page.locator('.el-descriptions').getByText(FIELD.displayName).waitFor()
+  await page.screenshot({ path: screenshotPath('workorder-edit-dispatch.png'), fullPage: true })
+
+  const d = await agentApi.get(`/work-orders/${id}`)
+  const field = await (await server.api(FIELD.username, FIELD.password)).get('/auth/me')
+  assert.equal(d.body.assignee_id, field.body.user.id)
+  assert.equal(d.body.phone, '13905910123')
+  const edit = d.body.transitions.find((t) => t.action === 'edit')
+  assert.deepEqual(Object.keys(edit.changes).sort(), ['description', 'phone'])
+
+  // Once closed, an edit is refused with the reason (the button is gone; the API says 409).
+  const crewApi = await server.api(FIELD.username, FIELD.password)
+  for (const [who, a] of [[crewApi, 'accept'], [crewApi, 'start'], [crewApi, 'resolve'], [agentApi, 'visit'], [agentApi, 'close']]) {
+    assert.equal((await who.post(`/work-orders/${id}/transitions`, { action: a, note: '' })).status, 200, a)
+  }
+  await page.reload()
+  await page.locator('[data-test=wo-state]').getByText('已归档').waitFor()
+  assert.equal(await page.locator('[data-test=wo-edit-open]').count(), 0)
+  const refused = await agentApi.patch(`/work-orders/${id}`, { description: '晚了' })
+  assert.equal(refused.status, 409)
+  assert.equal(refused.body.error.code, 'work_order_closed')
   await page.context().close()
 })

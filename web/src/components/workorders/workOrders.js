@@ -236,6 +236,13 @@ export async function shrinkPhoto(file) {
 // file with its Content-Type). Returns the attachment or throws an ApiError-like object.
 export async function uploadAttachment(orderId, original) {
   const file = await shrinkPhoto(original)
+  if (file.size > MAX_ATTACHMENT_BYTES) {
+    // Refused before it costs the crew's mobile data; the server would answer 413 the same.
+    const err = new Error(`attachments are at most ${MAX_ATTACHMENT_BYTES} bytes`)
+    err.status = 413
+    err.code = 'attachment_too_large'
+    throw err
+  }
   const res = await fetch(`/api/v1/work-orders/${orderId}/attachments?name=${encodeURIComponent(file.name)}`, {
     method: 'POST',
     headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-CSRF-Token': currentCsrfToken(), Accept: 'application/json' },
