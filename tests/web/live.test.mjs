@@ -270,5 +270,34 @@ test('the agent desktop and the wallboard in English', async (t) => {
   await tileFigure(tile, 0).getByText(/^\d+$/).waitFor({ timeout: 15000 })
   await wall.locator('[data-test=agent-monitor]').getByText('Sign out').first().waitFor()
   await wall.screenshot({ path: screenshotPath('wallboard-en.png'), fullPage: true })
+
+  // Thresholds live on the server: the supervisor sets the general queue's, another wall display
+  // (a new browser) shows the same.
+  const api = await server.api(SUPERVISOR.username, SUPERVISOR.password)
+  const general = (await api.get('/queues?page_size=200')).body.items.find((q) => q.name === 'general')
+  const pickGeneral = async (page) => {
+    await page.locator('[data-test=thresholds-open]').click()
+    await page.locator('[data-test=thresholds-queue]').click()
+    await page.getByRole('option', { name: general.display_name || general.name, exact: true }).click()
+  }
+  await pickGeneral(wall)
+  await wall.locator('[data-test=threshold-waiting] input').fill('7')
+  await wall.locator('[data-test=thresholds-save]').click()
+  await waitFor(async () => (await api.get(`/queues/${general.id}/thresholds`)).body.waiting === 7)
   await wall.context().close()
+  const other = await newPage('en-US')
+  await signIn(other, SUPERVISOR)
+  await other.waitForURL(/\/supervisor$/)
+  await (await generalTile(other)).waitFor()
+  await pickGeneral(other)
+  await waitFor(async () => (await other.locator('[data-test=threshold-waiting] input').inputValue()) === '7')
+  await other.context().close()
 })
+
+async function waitFor(check, ms = 10000) {
+  const until = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out')
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}

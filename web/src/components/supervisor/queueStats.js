@@ -21,7 +21,7 @@ function storedThresholds() {
   }
 }
 
-// The supervisor sets them on the wallboard; kept in this browser.
+// Defaults for a server without per-queue thresholds (kept in this browser).
 export const THRESHOLDS = reactive(storedThresholds())
 
 export function saveThresholds(next) {
@@ -31,6 +31,27 @@ export function saveThresholds(next) {
   } catch {
     // private mode: the thresholds hold for this page only
   }
+}
+
+// The thresholds the server keeps per queue (by queue name), the same on every wallboard;
+// a queue the server has none for uses THRESHOLDS.
+export const QUEUE_THRESHOLDS = reactive({})
+
+// From GET /queue-thresholds or PUT /queues/{id}/thresholds.
+export function setQueueThresholds(items) {
+  for (const t of items || []) {
+    if (!t || !t.queue) continue
+    QUEUE_THRESHOLDS[t.queue] = {
+      queueId: t.queue_id,
+      waiting: t.waiting,
+      longestWaitS: t.longest_wait_s,
+      serviceLevel: t.service_level_pct / 100,
+    }
+  }
+}
+
+export function thresholdsOf(tile) {
+  return (tile && QUEUE_THRESHOLDS[tile.key]) || THRESHOLDS
 }
 
 function num(...values) {
@@ -66,9 +87,10 @@ export function normalizeQueue(q) {
 }
 
 export function alarms(tile) {
+  const limits = thresholdsOf(tile)
   const out = []
-  if (tile.waiting !== null && tile.waiting > THRESHOLDS.waiting) out.push('waiting')
-  if (tile.longestWaitS !== null && tile.longestWaitS > THRESHOLDS.longestWaitS) out.push('longestWait')
-  if (tile.serviceLevel !== null && tile.serviceLevel < THRESHOLDS.serviceLevel) out.push('serviceLevel')
+  if (tile.waiting !== null && tile.waiting > limits.waiting) out.push('waiting')
+  if (tile.longestWaitS !== null && tile.longestWaitS > limits.longestWaitS) out.push('longestWait')
+  if (tile.serviceLevel !== null && tile.serviceLevel < limits.serviceLevel) out.push('serviceLevel')
   return out
 }
