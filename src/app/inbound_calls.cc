@@ -238,6 +238,8 @@ class InboundCalls::Impl {
     if (!call->routing_reason.empty()) f.routing_reason = call->routing_reason;
     std::string customer = variable(*call->session, "customer_id");
     if (!customer.empty()) f.customer_id = std::atoll(customer.c_str());
+    std::string region = variable(*call->session, "region_code");
+    if (!region.empty()) f.region_code = region;
     if (!call->recording_id.empty()) f.recording_id = call->recording_id;
     std::string record_id = call->record_id;
     calls_.erase(id);

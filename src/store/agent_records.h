@@ -201,6 +201,7 @@ struct CallFinished {
   std::optional<std::string> routing_reason;
   std::optional<std::string> recording_id;
   std::optional<std::int64_t> customer_id;
+  std::optional<std::string> region_code;  // the caller's area (customer lookup in the IVR)
 };
 
 struct CallFilter {

@@ -104,13 +104,14 @@ WriteFn finish_fn(std::string id, CallFinished f) {
                  text_or_null(f.routing_reason),
                  text_or_null(f.recording_id),
                  int_or_null(f.customer_id),
+                 text_or_null(f.region_code),
                  Value{id}};
     return expect_one(conn.exec(
         "UPDATE calls SET ended_at = $1, end_reason = $2, ivr_path = $3, digits = $4, "
         "queue_name = COALESCE($5, queue_name), wait_s = COALESCE($6, wait_s), "
         "routing_reason = COALESCE($7, routing_reason), "
-        "recording_id = COALESCE($8, recording_id), customer_id = COALESCE($9, customer_id) "
-        "WHERE id = $10",
+        "recording_id = COALESCE($8, recording_id), customer_id = COALESCE($9, customer_id), "
+        "region_code = COALESCE($10, region_code) WHERE id = $11",
         p));
   };
 }

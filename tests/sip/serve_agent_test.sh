@@ -14,7 +14,7 @@
 #    1 and is hung up with a goodbye; the record says callback_accepted, a contact row is left;
 #  - the agent holds and resumes the call from the desktop (POST /api/v1/calls/{id}/hold,
 #    unhold); another agent may not;
-#  - GET /api/v1/calls/{id} shows agent, queue, wait, IVR path and recording id;
+#  - GET /api/v1/calls/{id} shows agent, queue, wait, IVR path, the caller's area and recording id;
 #  - a phone that unregisters sets its agent not ready;
 #  - after kill -9 of the server the ended call's record and recording are still there.
 set -euo pipefail
@@ -271,7 +271,7 @@ REC_A=$(record "$PHONE_A") || fail "no ended record for caller A"
 echo "   A: $REC_A"
 CALL_ID=$(echo "$REC_A" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 api "calls/$CALL_ID" >"$TMP/callA.json" || fail "GET /api/v1/calls/$CALL_ID"
-python3 - "$TMP/callA.json" <<'PY' || fail "caller A's record"
+python3 - "$TMP/callA.json" "$AREA" <<'PY' || fail "caller A's record"
 import json, sys
 c = json.load(open(sys.argv[1]))
 assert c["agent"] == "agent8001", c["agent"]
@@ -282,6 +282,7 @@ assert c["end_reason"] == "caller_hangup", c["end_reason"]
 p = c["ivr_path"]
 assert p[0] == "welcome" and "menu" in p and p[-1] == "agent", p
 assert c["recording_id"], "no recording id"
+assert c["region_code"] == sys.argv[2], ("region_code", c["region_code"], sys.argv[2])
 PY
 REC_ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["recording_id"])' "$TMP/callA.json")
 
@@ -293,7 +294,8 @@ c = json.load(sys.stdin)
 assert c["routing_reason"].startswith("region_capped"), c["routing_reason"]
 assert c["agent"] is None, c["agent"]
 assert "agent" in c["ivr_path"] and "callback_offer" in c["ivr_path"], c["ivr_path"]
-' || fail "caller C's record does not say the area was capped"
+assert c["region_code"] == sys.argv[1], ("region_code", c["region_code"])
+' "$AREA" || fail "caller C's record does not say the area was capped"
 
 REC_B=$(record "$PHONE_B") || fail "no ended record for caller B"
 echo "   B: $REC_B"
