@@ -54,6 +54,7 @@ void register_api(http::Router& router, Context& ctx) {
   add_agent_desk_routes(router, ctx);
   add_wallboard_routes(router, ctx);
   add_report_routes(router, ctx);
+  add_quality_routes(router, ctx);
   http::OpenApiInfo info;
   info.title = "Switchyard API";
   info.version = "0.1.0";

@@ -10,6 +10,7 @@
 
 #include "api/agent_presence.h"
 #include "api/call_control.h"
+#include "api/kb_suggestions.h"
 #include "auth/lockout.h"
 #include "core/clock.h"
 #include "events/hub.h"
@@ -28,6 +29,8 @@ struct ApiOptions {
   std::string attachments_dir;
   std::size_t max_attachment_bytes = 10 << 20;
   std::string sip_realm = "switchyard.local";  // digest realm of agent phones (sip.domain)
+  // IVR node / queue → knowledge-base searches for GET /api/v1/kb/suggestions.
+  KbSuggestionRules kb_suggestions = default_kb_suggestion_rules();
 };
 
 struct Context {

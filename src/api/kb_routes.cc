@@ -3,6 +3,7 @@
 // valid today; supervisors, managers and admins (kb.write) see and edit every state.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "api/routes.h"
 #include "api/session.h"
@@ -112,6 +113,66 @@ http::Response search_articles(Context& ctx, http::Request& req) {
                                     {"match", found->match},
                                     {"page", found->page},
                                     {"page_size", found->page_size}});
+}
+
+// Articles for the call the agent has on screen, from its IVR path (nodes in order, e.g.
+// menu,bill_account,bill_pin,bill_with_arrears) and queue: the deepest node's searches first,
+// the best published articles in force of each, without repeats.
+http::Response suggest_articles(Context& ctx, http::Request& req) {
+  if (Status st = only_known_params(req, {"ivr_path", "queue", "region", "limit"}); !st)
+    return http::Response::error(st.error());
+  std::string path = req.query_param("ivr_path").value_or("");
+  if (path.size() > 2000) return bad_param("ivr_path", "'ivr_path' is at most 2000 bytes");
+  std::string queue = req.query_param("queue").value_or("");
+  if (queue.size() > 64) return bad_param("queue", "'queue' is at most 64 bytes");
+  auto limit = int_query(req, "limit", 1, 20);
+  if (!limit) return http::Response::error(limit.error());
+  std::size_t max_items = static_cast<std::size_t>(limit->value_or(6));
+  std::vector<std::string> nodes;
+  for (std::size_t pos = 0; pos <= path.size();) {
+    std::size_t comma = path.find(',', pos);
+    if (comma == std::string::npos) comma = path.size();
+    if (comma > pos) nodes.push_back(path.substr(pos, comma - pos));
+    pos = comma + 1;
+  }
+  std::vector<std::pair<std::string, std::string>> searches;  // (reason, query)
+  auto add = [&](const std::string& key) {
+    auto rule = ctx.options.kb_suggestions.find(key);
+    if (rule == ctx.options.kb_suggestions.end()) return;
+    for (const auto& q : rule->second) {
+      bool seen = std::any_of(searches.begin(), searches.end(),
+                              [&](const auto& s) { return s.second == q; });
+      if (!seen) searches.emplace_back(key, q);
+    }
+  };
+  for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) add(*it);
+  if (!queue.empty()) add("queue:" + queue);
+  store::KbFilter f;
+  f.state = store::KbState::kPublished;
+  f.valid_at = ctx.clock.now();
+  if (auto r = req.query_param("region")) {
+    if (r->empty() || r->size() > 32) return bad_param("region", "'region' must be a region code");
+    f.region_code = *r;
+  }
+  auto cats = category_names(ctx);
+  json items = json::array();
+  std::set<std::int64_t> shown;
+  // Round robin over the searches: each contributes its best article before any its second.
+  std::vector<std::vector<store::KbHit>> found;
+  for (const auto& [reason, query] : searches) {
+    f.query = query;
+    auto hits = ctx.repos.kb.search(f, {1, 3});
+    if (!hits) return http::Response::error(hits.error());
+    found.push_back(std::move(hits->items));
+  }
+  for (std::size_t rank = 0; rank < 3 && items.size() < max_items; ++rank)
+    for (std::size_t i = 0; i < found.size() && items.size() < max_items; ++i) {
+      if (rank >= found[i].size() || !shown.insert(found[i][rank].article.id).second) continue;
+      json h = hit_json(found[i][rank], cats);
+      h["reason"] = {{"node", searches[i].first}, {"query", searches[i].second}};
+      items.push_back(std::move(h));
+    }
+  return http::Response::json(200, {{"items", std::move(items)}});
 }
 
 // The article when the caller may see it: editors see all, readers published ones in force.
@@ -281,6 +342,13 @@ void add_kb_routes(http::Router& router, Context& ctx) {
                           s["required"] = {"title", "category_id"};
                           return s;
                         }()));
+  router.get("/api/v1/kb/suggestions",
+             [&ctx](http::Request& req) { return suggest_articles(ctx, req); },
+             route_doc("kb",
+                       "Articles for a call from its IVR path (ivr_path: node ids in order, "
+                       "comma-separated; queue; region; limit 1..20, default 6). Each hit says "
+                       "which node and search suggested it",
+                       Permission::kKbRead));
   router.get("/api/v1/kb/articles/{id}", [&ctx](http::Request& req) { return get_article(ctx, req); },
              route_doc("kb", "One article", Permission::kKbRead));
   router.patch("/api/v1/kb/articles/{id}",

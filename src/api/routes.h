@@ -28,6 +28,7 @@ void add_agent_routes(http::Router& router, Context& ctx);
 void add_call_routes(http::Router& router, Context& ctx);
 void add_call_control_routes(http::Router& router, Context& ctx);
 void add_report_routes(http::Router& router, Context& ctx);
+void add_quality_routes(http::Router& router, Context& ctx);
 
 // A route's documentation and guard in one line.
 inline http::RouteDoc route_doc(std::string tag, std::string summary, auth::Permission permission,

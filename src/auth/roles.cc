@@ -70,6 +70,8 @@ const Grant kGrants[] = {
     {Permission::kCallMonitor, "call.monitor", {Role::kSupervisor}},
     {Permission::kAgentSupervise, "agent.supervise", {Role::kSupervisor, Role::kAdmin}},
     {Permission::kReportRead, "report.read", {Role::kSupervisor, Role::kManager, Role::kAdmin}},
+    {Permission::kQualityRead, "quality.read", {Role::kSupervisor, Role::kManager, Role::kAdmin}},
+    {Permission::kQualityWrite, "quality.write", {Role::kSupervisor, Role::kAdmin}},
 };
 
 }  // namespace

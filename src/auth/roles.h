@@ -41,6 +41,8 @@ enum class Permission {
   kCallMonitor,    // listen / whisper / barge on calls of supervised queues and regions
   kAgentSupervise,  // force an agent's state, sign an agent out
   kReportRead,     // historical reports and their exports, inside the user's regions
+  kQualityRead,    // quality scoring forms and the scores agents were given
+  kQualityWrite,   // edit scoring forms and score recorded calls
 };
 
 std::string_view to_string(Role role);

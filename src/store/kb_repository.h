@@ -103,7 +103,9 @@ struct KbHit {
 struct KbSearchResult {
   std::vector<KbHit> items;
   std::int64_t total = 0;
-  bool total_capped = false;  // more than kKbMaxCounted matched; total is that cap
+  // Counting stopped: more than kKbMaxCounted matched (total is that cap), or a common word
+  // matched more articles than are ranked (total counts the ranked ones): a lower bound.
+  bool total_capped = false;
   int page = 1;
   int page_size = kDefaultPageSize;
   // "all": every query term matched; "any": nothing matched all terms, so articles matching

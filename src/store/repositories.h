@@ -11,6 +11,7 @@
 #include "store/db.h"
 #include "store/kb_repository.h"
 #include "store/outage_repository.h"
+#include "store/quality_repository.h"
 #include "store/queue_repository.h"
 #include "store/recording_repository.h"
 #include "store/region_repository.h"
@@ -45,7 +46,8 @@ struct Repositories {
         calls(db),
         recordings(db),
         reports(db),
-        sms_outbox(db) {}
+        sms_outbox(db),
+        quality(db, clock) {}
 
   UserRepository users;
   SessionRepository sessions;
@@ -66,6 +68,7 @@ struct Repositories {
   RecordingRepository recordings;
   ReportRepository reports;
   SmsOutboxRepository sms_outbox;
+  QualityRepository quality;
 };
 
 }  // namespace sy::store
