@@ -148,6 +148,14 @@ int serve_command(const std::vector<std::string>& args) {
   options.attachments_dir = config->data_dir + "/attachments";
   options.max_attachment_bytes = static_cast<std::size_t>(config->work_orders.max_attachment_bytes);
   options.sip_realm = config->sip.domain;
+  if (!config->kb.suggestions.empty()) {
+    auto rules = api::parse_kb_suggestion_rules(config->kb.suggestions);
+    if (!rules) {
+      std::fprintf(stderr, "switchyard serve: %s\n", rules.error().message.c_str());
+      return 1;
+    }
+    options.kb_suggestions = std::move(*rules);
+  }
   api::Context ctx(**db, SystemClock::instance(), options);
   if (Status st = ensure_first_admin(ctx.repos); !st) {
     std::fprintf(stderr, "switchyard serve: creating the first admin: %s\n",

@@ -176,6 +176,7 @@ const std::vector<Key>& keys() {
       int_key("rtp.port_min", &Config::rtp, &Config::Rtp::port_min, 1024, 65534),
       int_key("rtp.port_max", &Config::rtp, &Config::Rtp::port_max, 1025, 65535),
       string_key("centre.name", &Config::centre, &Config::Centre::name),
+      string_key("kb.suggestions", &Config::kb, &Config::Kb::suggestions),
       {"centre.time_zone",
        [](Config& c, const std::string& v, const std::string& key) -> Status {
          if (v.empty() || v.find("..") != std::string::npos ||

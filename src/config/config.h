@@ -59,6 +59,12 @@ struct Config {
     int lockout_s = 15 * 60;
   } auth;
 
+  struct Kb {
+    // IVR node / queue → knowledge-base searches for the agent's suggestions:
+    // "node=query|query; queue:repair=query". Empty: the built-in rules for the 95598 flow.
+    std::string suggestions;
+  } kb;
+
   struct Events {
     int desktop_grace_s = 30;        // a desktop gone this long: its agent is set not-ready
     int replay_events = 10000;       // events kept for reconnecting desktops

@@ -114,77 +114,46 @@ struct Candidate {
   double score = 0;
 };
 
-// The candidate set: the newest title/tag matches and the newest matches anywhere, each
-// scored (bm25 on SQLite, ts_rank on PostgreSQL), best score per article. `body_complete` is
-// false when matches anywhere were cut at kBodyCandidates.
-Result<std::vector<Candidate>> candidates(Connection& conn, const search::Query& q, bool all,
-                                          bool* body_complete) {
-  bool pg = conn.dialect() == Dialect::kPostgres;
-  std::string title_limit = std::to_string(kTitleCandidates);
-  std::string body_limit = std::to_string(kBodyCandidates);
+// One stage of the candidate set: the newest matches in titles and tags (title) or anywhere,
+// at most `limit`, each scored (bm25 on SQLite, ts_rank on PostgreSQL).
+Result<std::vector<Candidate>> stage(Connection& conn, const search::Query& q, bool all,
+                                     bool title, int limit) {
   std::string sql;
   std::vector<Value> params;
-  if (pg) {
+  if (conn.dialect() == Dialect::kPostgres) {
     // title_tsv (0007) holds only title and tags: small, so ranking it costs little.
-    std::string query = pg_tsquery(q, all);
-    params = {Value{query}};
-    sql = "SELECT article_id, CAST(ts_rank(title_tsv, to_tsquery('simple', $1)) AS DOUBLE "
-          "PRECISION), 0 FROM (SELECT article_id, title_tsv FROM kb_search WHERE title_tsv @@ "
-          "to_tsquery('simple', $1) ORDER BY article_id DESC LIMIT " + title_limit +
-          ") t UNION ALL SELECT article_id, CAST(ts_rank(tsv, to_tsquery('simple', $1)) AS DOUBLE "
-          "PRECISION), 1 FROM (SELECT article_id, tsv FROM kb_search WHERE tsv @@ "
-          "to_tsquery('simple', $1) ORDER BY article_id DESC LIMIT " + body_limit + ") b";
+    std::string vec = title ? "title_tsv" : "tsv";
+    params = {Value{pg_tsquery(q, all)}};
+    sql = "SELECT article_id, CAST(ts_rank(" + vec + ", to_tsquery('simple', $1)) AS DOUBLE "
+          "PRECISION) FROM (SELECT article_id, " + vec + " FROM kb_search WHERE " + vec +
+          " @@ to_tsquery('simple', $1) ORDER BY article_id DESC LIMIT " +
+          std::to_string(limit) + ") c";
   } else {
     std::string match = fts_match(q, all);
-    params = {Value{"{title_tokens tags_tokens} : (" + match + ")"}, Value{match}};
-    std::string ranked_fts =
-        "SELECT rowid AS id, -bm25(kb_fts, 10.0, 4.0, 1.0) AS score FROM kb_fts WHERE kb_fts "
-        "MATCH ";
-    sql = "SELECT id, score, 0 FROM (" + ranked_fts + "$1 ORDER BY rowid DESC LIMIT " +
-          title_limit + ") UNION ALL SELECT id, score, 1 FROM (" + ranked_fts +
-          "$2 ORDER BY rowid DESC LIMIT " + body_limit + ")";
+    params = {Value{title ? "{title_tokens tags_tokens} : (" + match + ")" : match}};
+    sql = "SELECT rowid, -bm25(kb_fts, 10.0, 4.0, 1.0) FROM kb_fts WHERE kb_fts MATCH $1 "
+          "ORDER BY rowid DESC LIMIT " + std::to_string(limit);
   }
   auto rows = conn.query(sql, params);
   if (!rows) return rows.error();
-  std::map<std::int64_t, double> best;
-  int body_rows = 0;
-  for (const Row& r : *rows) {
-    body_rows += r.i64(2) == 1;
-    auto [it, fresh] = best.emplace(r.i64(0), r.f64(1));
-    if (!fresh) it->second = std::max(it->second, r.f64(1));
-  }
-  *body_complete = body_rows < kBodyCandidates;
   std::vector<Candidate> out;
-  out.reserve(best.size());
-  for (const auto& [id, score] : best) out.push_back({id, score});
+  out.reserve(rows->size());
+  for (const Row& r : *rows) out.push_back({r.i64(0), r.f64(1)});
   return out;
 }
 
-// "a.id IN ($n, …)" for the given ids.
-std::string id_list(sql::Filter& f, const std::vector<Candidate>& ids, std::size_t from,
-                    std::size_t to) {
-  std::string in;
-  for (std::size_t i = from; i < to; ++i) {
-    if (!in.empty()) in += ", ";
-    in += f.param(Value{ids[i].id});
-  }
-  return "a.id IN (" + in + ")";
-}
-
-// One run of the ranked query: every token required (all) or any of them. The candidates are
-// filtered by the article filters, sorted by score (then id), and only the page is loaded.
-Result<KbSearchResult> ranked(Connection& conn, const KbFilter& filter, const search::Query& q,
-                             bool all, const PageRequest& page) {
-  KbSearchResult out;
-  out.page = page.page;
-  out.page_size = page.page_size;
-  out.match = all ? "all" : "any";
-  bool complete = true;
-  auto cands = candidates(conn, q, all, &complete);
-  if (!cands) return cands.error();
-  if (cands->empty()) return out;
+// The candidates (by id) that pass the article filters.
+Result<std::set<std::int64_t>> passing(Connection& conn, const KbFilter& filter,
+                                       const std::vector<Candidate>& cands) {
+  std::set<std::int64_t> pass;
+  if (cands.empty()) return pass;
   sql::Filter f;
-  f.where(id_list(f, *cands, 0, cands->size()));
+  std::string in;
+  for (const auto& c : cands) {
+    if (!in.empty()) in += ", ";
+    in += f.param(Value{c.id});
+  }
+  f.where("a.id IN (" + in + ")");
   SY_TRY(add_filters(conn, f, filter));
   // On SQLite the covering index (0007) is named: without statistics the planner would walk
   // the state index over every published article instead of looking up the candidates.
@@ -193,23 +162,68 @@ Result<KbSearchResult> ranked(Connection& conn, const KbFilter& filter, const se
                              (pg ? "" : " INDEXED BY kb_articles_search_filter") + f.where_sql(),
                          f.params());
   if (!kept) return kept.error();
-  std::set<std::int64_t> pass;
   for (const Row& r : *kept) pass.insert(r.i64(0));
+  return pass;
+}
+
+// One run of the ranked query: every token required (all) or any of them. Title and tag
+// matches come first; when they alone fill the page asked for, body matches (which rank below
+// them) are not scored at all. The hits are sorted by score (then id) and only the page is
+// loaded.
+Result<KbSearchResult> ranked(Connection& conn, const KbFilter& filter, const search::Query& q,
+                             bool all, const PageRequest& page) {
+  KbSearchResult out;
+  out.page = page.page;
+  out.page_size = page.page_size;
+  out.match = all ? "all" : "any";
+  std::size_t first = static_cast<std::size_t>(page.page - 1) * page.page_size;
+  std::size_t last_wanted = first + static_cast<std::size_t>(page.page_size);
+
+  auto titles = stage(conn, q, all, true, kTitleCandidates);
+  if (!titles) return titles.error();
+  auto pass = passing(conn, filter, *titles);
+  if (!pass) return pass.error();
+  std::map<std::int64_t, double> best;
+  for (const auto& c : *titles)
+    if (pass->count(c.id)) best[c.id] = c.score;
+  bool complete = false;  // every match was scored
+  if (best.size() < last_wanted) {
+    auto body = stage(conn, q, all, false, kBodyCandidates);
+    if (!body) return body.error();
+    complete = static_cast<int>(body->size()) < kBodyCandidates;
+    std::vector<Candidate> fresh;
+    for (const auto& c : *body) {
+      auto it = best.find(c.id);
+      if (it != best.end()) {
+        it->second = std::max(it->second, c.score);
+      } else {
+        fresh.push_back(c);
+      }
+    }
+    auto more = passing(conn, filter, fresh);
+    if (!more) return more.error();
+    for (const auto& c : fresh)
+      if (more->count(c.id)) best.emplace(c.id, c.score);
+  }
   std::vector<Candidate> hits;
-  for (const auto& c : *cands)
-    if (pass.count(c.id)) hits.push_back(c);
+  hits.reserve(best.size());
+  for (const auto& [id, score] : best) hits.push_back({id, score});
   std::sort(hits.begin(), hits.end(), [](const Candidate& a, const Candidate& b) {
     return a.score != b.score ? a.score > b.score : a.id < b.id;
   });
   auto n = static_cast<std::int64_t>(hits.size());
   out.total = std::min(n, kKbMaxCounted);
-  // Cut candidates make the count a lower bound.
+  // Unscored or cut matches make the count a lower bound.
   out.total_capped = n > kKbMaxCounted || !complete;
-  std::size_t first = static_cast<std::size_t>(page.page - 1) * page.page_size;
   if (first >= hits.size()) return out;
-  std::size_t last = std::min(hits.size(), first + static_cast<std::size_t>(page.page_size));
+  std::size_t last = std::min(hits.size(), last_wanted);
   sql::Filter pf;
-  pf.where(id_list(pf, hits, first, last));
+  std::string in;
+  for (std::size_t i = first; i < last; ++i) {
+    if (!in.empty()) in += ", ";
+    in += pf.param(Value{hits[i].id});
+  }
+  pf.where("a.id IN (" + in + ")");
   auto rows = conn.query(std::string("SELECT ") + kb_rows::kArticleColumns +
                              " FROM kb_articles a" + pf.where_sql(),
                          pf.params());

@@ -144,5 +144,22 @@ TEST_F(QualityApi, SuggestionsFollowTheIvrPath) {
   EXPECT_EQ(agent.get("/api/v1/kb/suggestions?limit=0").status, 400);
 }
 
+TEST(KbSuggestionRules, ConfiguredRulesAreParsedAndBadOnesNamed) {
+  auto rules = api::parse_kb_suggestion_rules(
+      "bill_with_arrears = 欠费停电 | 缴费渠道; queue:repair=故障报修;");
+  ASSERT_TRUE(rules.ok()) << rules.error().message;
+  ASSERT_EQ(rules->size(), 2u);
+  EXPECT_EQ(rules->at("bill_with_arrears"), (std::vector<std::string>{"欠费停电", "缴费渠道"}));
+  EXPECT_EQ(rules->at("queue:repair"), (std::vector<std::string>{"故障报修"}));
+  auto bad = api::parse_kb_suggestion_rules("bill=电费; repair");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "invalid_kb_suggestions");
+  EXPECT_NE(bad.error().message.find("repair"), std::string::npos);
+  // The built-in rules cover the 95598 flow's bill/arrears, outage and repair branches.
+  auto defaults = api::default_kb_suggestion_rules();
+  for (const char* node : {"bill", "arrears", "bill_with_arrears", "outage", "repair"})
+    EXPECT_TRUE(defaults.count(node)) << node;
+}
+
 }  // namespace
 }  // namespace sy::test

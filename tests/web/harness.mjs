@@ -25,7 +25,9 @@ function run(args, input) {
 export class Server {
   // sipPort: SIP on that port (95598 runs sipFlow, by default the shipped hotline flow; trunk
   // 127.0.0.1) for SIPp callers; env: extra SWITCHYARD_* settings.
-  static async start({ customers = 2000, users = [], sipPort = 0, sipFlow = '', env = {} } = {}) {
+  // seed(dir): runs after the demo data and users are in and before the server starts (for
+  // records only other components write, such as calls).
+  static async start({ customers = 2000, users = [], sipPort = 0, sipFlow = '', env = {}, seed } = {}) {
     if (!existsSync(binary)) throw new Error(`no switchyard binary at ${binary} (set SY_BINARY)`)
     if (!existsSync(path.join(webDist, 'index.html'))) throw new Error(`no web build at ${webDist} (set SY_WEB_DIST)`)
     const s = new Server()
@@ -41,6 +43,7 @@ export class Server {
       if (u.region) args.push('--region', u.region)
       run(args, `${u.password}\n`)
     }
+    if (seed) await seed(s.dir)
     await s.#serve()
     return s
   }

@@ -61,6 +61,7 @@ const PAGE_ROLES = {
   workorders: ['agent', 'supervisor', 'backoffice', 'field', 'manager', 'admin'],
   returnVisits: ['agent', 'supervisor', 'admin'],
   field: ['field', 'backoffice', 'admin'],
+  quality: ['supervisor', 'manager', 'admin'],
 }
 
 export function canSee(page) {
