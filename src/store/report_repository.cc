@@ -1,5 +1,7 @@
 #include "store/report_repository.h"
 
+#include "core/time_zone.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -434,7 +436,9 @@ std::optional<int> fixed_zone_offset_minutes(const std::string& zone) {
     if (std::sscanf(zone.c_str() + 1, "%2d:%2d", &h, &m) == 2 && h <= 14 && m < 60)
       return (zone[0] == '-' ? -1 : 1) * (h * 60 + m);
   }
-  return std::nullopt;
+  // Any other zone: the offset in force now, from the system's tz database.
+  return zone_offset_minutes(zone, std::chrono::time_point_cast<TimePoint::duration>(
+                                       std::chrono::system_clock::now()));
 }
 
 std::int64_t local_day_start(std::int64_t ms, int utc_offset_minutes) {

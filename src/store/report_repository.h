@@ -98,8 +98,9 @@ struct FoldCounts {
 // Which bucket instants the fold uses: 15-minute buckets are UTC-aligned; day buckets start at
 // local midnight of a zone `utc_offset_minutes` east of UTC (China: +480, no daylight saving).
 std::int64_t bucket_15m(std::int64_t ms);
-// The fixed offset of a zone the centre may use (Chinese zones +480, UTC, "+hh:mm"); nullopt for
-// others (g++ 12 has no tz database; China has had no daylight saving time since 1991).
+// The offset of the centre's zone: Chinese zones +480, UTC, Etc/GMT±N, "+hh:mm", else the offset
+// in force now from the system tz database (core/time_zone.h); nullopt for unknown zones. One
+// offset serves the centre's days (China has had no daylight saving time since 1991).
 std::optional<int> fixed_zone_offset_minutes(const std::string& zone);
 std::int64_t local_day_start(std::int64_t ms, int utc_offset_minutes);
 
