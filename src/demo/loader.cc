@@ -2,6 +2,8 @@
 // cores of a small machine both work. Secondary indexes are dropped for the insert and rebuilt
 // in one pass at the end, which is much faster than maintaining them row by row.
 #include "demo/loader.h"
+
+#include "demo/call_history.h"
 #include "demo/work_orders.h"
 
 #include <condition_variable>
@@ -242,6 +244,10 @@ Result<bool> check_empty(const LoadOptions& options) {
 // foreign key checks, where DELETE without WHERE then truncates instead of going row by row).
 Status wipe(Connection& conn) {
   for (const char* table : kWipeOrder) SY_TRY(conn.exec(std::string("DELETE FROM ") + table));
+  // The work-order report summaries go with the orders (their audit-row watermark too).
+  for (const char* table : {"report_work_orders_15m", "report_work_orders_day", "report_wo_states_day"})
+    SY_TRY(conn.exec(std::string("DELETE FROM ") + table));
+  SY_TRY(conn.exec("DELETE FROM report_watermarks WHERE name = 'work_order_transitions'"));
   return ok_status();
 }
 
@@ -413,6 +419,9 @@ Result<LoadResult> load_demo(const LoadOptions& options) {
   auto loaded = load_floor(**db, at, gen.regions(), floor);
   if (!loaded) return loaded.error();
   result.floor = std::move(*loaded);
+  if (options.step) options.step("recording a week of demo calls for the reports");
+  auto history = load_call_history(**db, at.now(), gen.regions(), options.demo.seed);
+  if (!history) return history.error();
   return result;
 }
 

@@ -21,6 +21,13 @@ constexpr std::int64_t kDayMs = 24 * 3600 * 1000;
 // after a later one committed first); their ids are kept in report_folded_calls meanwhile.
 constexpr std::int64_t kCallGraceMs = 30 * 60 * 1000;
 constexpr int kBatch = 2000;
+// Roll-up keys of report_calls_day (see fold_calls_batch).
+constexpr std::int64_t kAllAgents = -1;
+const std::string kAll = "*";
+// Which rows of report_calls_day a query reads: the detail rows, or one of the roll-ups.
+const char* const kDetailRows = "agent_id >= 0 AND queue_name <> '*'";
+const char* const kAllAgentsRows = "agent_id = -1";
+const char* const kPerAgentRows = "agent_id >= 0 AND queue_name = '*' AND region_code = '*'";
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   std::int64_t q = a / b;
@@ -180,6 +187,10 @@ Result<std::int64_t> fold_calls_batch(Connection& conn, int offset_min, bool& mo
     std::int64_t day = local_day_start(started, offset_min);
     q15[{bucket_15m(started), queue, agent, region}].add(s);
     qday[{day, queue, agent, region}].add(s);
+    // Day roll-ups in the same table, so a year reads a few rows a day: every agent together
+    // (agent_id -1) by queue and region, and each agent over all queues and regions ('*').
+    qday[{day, queue, kAllAgents, region}].add(s);
+    qday[{day, kAll, agent, kAll}].add(s);
     auto path = nlohmann::json::parse(r.text(6), nullptr, false);
     if (path.is_array()) {
       std::size_t i = 0;
@@ -382,9 +393,11 @@ std::string key_column(ReportKey k, const std::string& bucket_col) {
 template <class Sums, std::size_t N>
 Result<std::vector<SummaryRow<Sums>>> read_sums(Database& db, const SummaryQuery& q,
                                                 const Source& src, const char* region_col,
-                                                const std::array<const char*, N>& cols) {
+                                                const std::array<const char*, N>& cols,
+                                                const char* rows_where = nullptr) {
   std::string key = key_column(q.key, src.bucket_col);
   sql::Filter f = range_filter(q, src.bucket_col, region_col);
+  if (rows_where != nullptr) f.where(rows_where);
   std::string select = "SELECT " + key;
   for (const char* c : cols) select += std::string(", SUM(") + c + ")";
   std::string sql = select + " FROM " + src.table + f.where_sql() + " GROUP BY " + key +
@@ -454,7 +467,33 @@ VisitOutcome visit_outcome(const std::string& action, const std::string& note) {
   return VisitOutcome::kSatisfied;
 }
 
+Status ReportRepository::ensure_day_rollups() {
+  if (rollups_ready_) return ok_status();
+  Status st = db_.write([](Connection& conn) -> Status {
+    auto done = conn.query_one("SELECT 1 FROM report_watermarks WHERE name = 'calls_day_rollups'");
+    if (!done.ok()) return done.error();
+    if (*done) return ok_status();
+    std::string cols, sums;
+    for (const char* c : kCallCols) {
+      cols += std::string(", ") + c;
+      sums += std::string(", SUM(") + c + ")";
+    }
+    SY_TRY(conn.execute("INSERT INTO report_calls_day (day_start, queue_name, agent_id, region_code" +
+                        cols + ") SELECT day_start, queue_name, -1, region_code" + sums +
+                        " FROM report_calls_day WHERE " + kDetailRows +
+                        " GROUP BY day_start, queue_name, region_code"));
+    SY_TRY(conn.execute("INSERT INTO report_calls_day (day_start, queue_name, agent_id, region_code" +
+                        cols + ") SELECT day_start, '*', agent_id, '*'" + sums +
+                        " FROM report_calls_day WHERE " + kDetailRows +
+                        " GROUP BY day_start, agent_id"));
+    return set_watermark(conn, "calls_day_rollups", 1, 0);
+  });
+  if (st.ok()) rollups_ready_ = true;
+  return st;
+}
+
 Result<FoldCounts> ReportRepository::fold() {
+  SY_TRY(ensure_day_rollups());
   FoldCounts counts;
   int offset = utc_offset_minutes_;
   auto run = [&](auto batch, std::int64_t& counter) -> Status {
@@ -481,7 +520,12 @@ Result<FoldCounts> ReportRepository::fold() {
 }
 
 Result<std::vector<SummaryRow<CallSums>>> ReportRepository::call_sums(const SummaryQuery& q) {
-  return read_sums<CallSums>(db_, q, call_source(q.grain), "region_code", kCallCols);
+  if (q.grain == ReportGrain::k15Min)
+    return read_sums<CallSums>(db_, q, call_source(q.grain), "region_code", kCallCols);
+  const char* rows = q.key != ReportKey::kAgent ? kAllAgentsRows
+                     : q.region.unrestricted()  ? kPerAgentRows
+                                                : kDetailRows;
+  return read_sums<CallSums>(db_, q, call_source(q.grain), "region_code", kCallCols, rows);
 }
 
 Result<std::vector<SummaryRow<AgentTimeSums>>> ReportRepository::agent_time_sums(

@@ -6,6 +6,7 @@
 // restart neither loses nor repeats a row. All SQL about reports lives here.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -139,8 +140,12 @@ class ReportRepository {
   Result<ReportLabels> labels();
 
  private:
+  // Day rows folded before the roll-up rows existed get theirs once (recorded as a watermark).
+  Status ensure_day_rollups();
+
   Database& db_;
   int utc_offset_minutes_;
+  std::atomic<bool> rollups_ready_{false};
 };
 
 }  // namespace sy::store

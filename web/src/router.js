@@ -22,6 +22,7 @@ const routes = [
   { path: '/workorders/:id(\\d+)', component: () => import('./components/workorders/WorkOrderDetail.vue'), props: true, meta: { page: 'workorders' } },
   { path: '/field', component: () => import('./components/workorders/FieldPage.vue'), meta: { page: 'field', bare: true } },
   { path: '/quality', component: () => import('./components/quality/QualityPage.vue'), meta: { page: 'quality' } },
+  { path: '/reports', component: () => import('./components/reports/ReportsPage.vue'), meta: { page: 'reports' } },
   { path: '/welcome', component: () => import('./components/shell/WelcomePage.vue') },
   { path: '/:rest(.*)*', component: () => import('./components/shell/NotFoundPage.vue') },
 ]

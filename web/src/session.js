@@ -62,6 +62,7 @@ const PAGE_ROLES = {
   returnVisits: ['agent', 'supervisor', 'admin'],
   field: ['field', 'backoffice', 'admin'],
   quality: ['supervisor', 'manager', 'admin'],
+  reports: ['supervisor', 'manager', 'admin'],
 }
 
 export function canSee(page) {
