@@ -92,17 +92,6 @@ http::Response my_today(Context& ctx, http::Request& req) {
   return reply(today_figures(ctx, agent->id));
 }
 
-// The agent, when inside the supervisor's region.
-Result<store::Agent> supervised_agent(Context& ctx, const http::Request& req) {
-  auto id = id_param(req, "id", "agent_not_found");
-  if (!id) return id.error();
-  auto agent = ctx.repos.agents.get(*id);
-  if (!agent) return agent.error();
-  store::RegionScope scope = scope_of(req);
-  if (!scope.unrestricted() && (!agent->region_code || !scope.contains(*agent->region_code)))
-    return make_error(ErrorKind::kNotFound, "agent_not_found", "no such agent");
-  return agent;
-}
 
 Status change(Context& ctx, const store::Agent& agent, store::AgentPresence state,
               const std::string& reason) {
@@ -119,7 +108,7 @@ http::Response force_state(Context& ctx, http::Request& req) {
   std::string state = r.required_enum("state", {"ready", "break", "wrap_up", "offline"});
   std::string reason = r.optional_string("reason", 0, 64).value_or("");
   if (Status st = r.finish(); !st) return http::Response::error(st.error());
-  auto agent = supervised_agent(ctx, req);
+  auto agent = agent_in_scope(ctx, req);
   if (!agent) return http::Response::error(agent.error());
   if (reason.empty() && state == "break") reason = "supervisor";
   if (Status st = change(ctx, *agent, *store::parse_agent_presence(state), reason); !st)
@@ -138,7 +127,7 @@ http::Response sign_out(Context& ctx, http::Request& req) {
     http::JsonObjectReader r(*body);
     if (Status st = r.finish(); !st) return http::Response::error(st.error());
   }
-  auto agent = supervised_agent(ctx, req);
+  auto agent = agent_in_scope(ctx, req);
   if (!agent) return http::Response::error(agent.error());
   if (Status st = change(ctx, *agent, store::AgentPresence::kOffline, "signed_out_by_supervisor");
       !st)

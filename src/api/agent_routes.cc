@@ -16,17 +16,6 @@ bool is_digits(const std::string& s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
 }
 
-// Agents are visible to a regional user when their user is bound inside the region.
-Result<store::Agent> agent_in_scope(Context& ctx, const http::Request& req) {
-  auto id = id_param(req, "id", "agent_not_found");
-  if (!id) return id.error();
-  auto agent = ctx.repos.agents.get(*id);
-  if (!agent) return agent.error();
-  store::RegionScope scope = scope_of(req);
-  if (!scope.unrestricted() && (!agent->region_code || !scope.contains(*agent->region_code)))
-    return make_error(ErrorKind::kNotFound, "agent_not_found", "no such agent");
-  return agent;
-}
 
 http::Response list_agents(Context& ctx, http::Request& req) {
   if (Status st = only_known_params(req, {"state", "skill", "q"}); !st)
@@ -228,6 +217,17 @@ void add_agent_routes(http::Router& router, Context& ctx) {
                          Permission::kAgentWrite, agent_schema(false)));
   router.del("/api/v1/agents/{id}", [&ctx](http::Request& req) { return delete_agent(ctx, req); },
              route_doc("agents", "Remove an offline agent (the user stays)", Permission::kAgentWrite));
+}
+
+Result<store::Agent> agent_in_scope(Context& ctx, const http::Request& req) {
+  auto id = id_param(req, "id", "agent_not_found");
+  if (!id) return id.error();
+  auto agent = ctx.repos.agents.get(*id);
+  if (!agent) return agent.error();
+  store::RegionScope scope = scope_of(req);
+  if (!scope.unrestricted() && (!agent->region_code || !scope.contains(*agent->region_code)))
+    return make_error(ErrorKind::kNotFound, "agent_not_found", "no such agent");
+  return agent;
 }
 
 }  // namespace sy::api

@@ -30,6 +30,10 @@ void add_call_control_routes(http::Router& router, Context& ctx);
 void add_report_routes(http::Router& router, Context& ctx);
 void add_quality_routes(http::Router& router, Context& ctx);
 
+// The agent named by the path's {id}, when the caller's region scope covers the agent's user
+// (agent_routes.cc); 404 agent_not_found otherwise.
+Result<store::Agent> agent_in_scope(Context& ctx, const http::Request& req);
+
 // A route's documentation and guard in one line.
 inline http::RouteDoc route_doc(std::string tag, std::string summary, auth::Permission permission,
                                 nlohmann::json request_body = nullptr) {
