@@ -169,7 +169,10 @@ void SofiaAdapter::run(std::promise<Status>& started) {
   started.set_value(Status{});
   su_root_run(root_);
   su_timer_destroy(timer_);
-  for (auto& [id, call] : calls_) nua_handle_destroy(call->nh);
+  for (auto& [id, call] : calls_) {
+    finish_talk(*call, false, 503);
+    nua_handle_destroy(call->nh);
+  }
   calls_.clear();
   nua_destroy(nua_);
   su_root_destroy(root_);
@@ -199,6 +202,10 @@ void SofiaAdapter::execute(const Command& c) {
   }
   if (c.kind == Command::Kind::kDial) {
     start_dial(c.id, *c.outbound);
+    return;
+  }
+  if (c.kind == Command::Kind::kRemoteAnswer) {
+    start_remote_answer(c.id, c.done);
     return;
   }
   auto it = calls_.find(c.id);
@@ -240,6 +247,7 @@ void SofiaAdapter::execute(const Command& c) {
       break;
     case Command::Kind::kStop:
     case Command::Kind::kDial:
+    case Command::Kind::kRemoteAnswer:
       break;
   }
 }
@@ -249,6 +257,10 @@ void SofiaAdapter::on_event(nua_event_t event, int status, char const* phrase, n
                             tagi_t tags[]) {
   auto* self = static_cast<SofiaAdapter*>(magic);
   auto* call = static_cast<Call*>(hmagic);
+  if (call && nh == call->talk_nh) {  // the remote answer's NOTIFY (sofia_outbound.cc)
+    if (event == nua_r_notify) self->on_talk_response(*call, nh, status);
+    return;
+  }
   switch (event) {
     case nua_i_invite:
       if (call)
@@ -262,6 +274,7 @@ void SofiaAdapter::on_event(nua_event_t event, int status, char const* phrase, n
     case nua_r_invite:
       if (call) self->on_invite_response(*call, status, sip);
       break;
+
     case nua_i_update:
       if (call)
         self->on_reoffer(*call, sip, /*is_update=*/true);
@@ -396,6 +409,7 @@ void SofiaAdapter::on_terminated(nua_handle_t* nh, Call* call) {
     CallId id = call->id;
     bool answered = call->answered, finished = call->finished, cancelled = call->cancelled;
     CallEndReason reason = call->reason.value_or(CallEndReason::kSessionExpired);
+    finish_talk(*call, false, 481);
     nua_handle_bind(nh, nullptr);
     calls_.erase(id);
     if (answered && !finished)

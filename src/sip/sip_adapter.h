@@ -114,6 +114,9 @@ struct SipOptions {
   int registration_check_ms = 500;
   // Outbound legs: give up (408) when the phone sends no final response within this time.
   int outbound_timeout_s = 60;
+  // remote_answer(): a phone that does not reply to the NOTIFY within this time cannot be
+  // answered from the network (408). Checked every `registration_check_ms`.
+  int remote_answer_timeout_ms = 3000;
   // Host part of From/To in calls to phones (what they show as the centre's domain); empty:
   // host:port, or localhost:port when listening on a wildcard address.
   std::string domain;
@@ -152,6 +155,14 @@ class SipAdapter {
   // extension has no binding).
   // Usual order: id = new_call_id(); port = media.reserve(id); dial({id, ext, ..., {ip, port}}).
   virtual CallId dial(const OutboundCall& call) = 0;
+  // Asks the ringing phone of outbound leg `leg` to answer (NOTIFY with Event: talk inside
+  // the early dialog, as BroadSoft-compatible desk phones accept it). `done` runs once, on the
+  // SIP thread (post and return): accepted=true when the phone agreed (2xx) or answered
+  // meanwhile; the answer itself arrives as on_outbound_answered. accepted=false with the
+  // phone's status (489 Bad Event, 405, 481, 501, ...), 408 when it did not reply within
+  // remote_answer_timeout_ms, 481 when the leg is not ringing in an early dialog (unknown,
+  // ended, or no provisional response with a To tag yet).
+  virtual void remote_answer(CallId leg, std::function<void(bool accepted, int status)> done) = 0;
   // A fresh id for an outbound leg (never used by any other leg, inbound or outbound).
   virtual CallId new_call_id() = 0;
   // A snapshot of the current bindings (one per extension).

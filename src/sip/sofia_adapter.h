@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -42,9 +43,20 @@ struct Call {
   // Outbound legs (dial): the phone's progress; `finished` once on_outbound_failed was sent.
   bool outbound = false;
   bool ringing = false;
+  // The early dialog a 180/183 with a To tag opened. nua keeps early dialogs only for reliable
+  // provisional responses (100rel), so requests inside it are addressed by hand from these.
+  struct EarlyDialog {
+    std::string call_id, from, to, target;  // From/To with their tags; target: the phone's Contact
+    uint32_t invite_cseq = 0;
+  };
+  std::optional<EarlyDialog> early;
   bool finished = false;
   bool cancelled = false;
   std::chrono::steady_clock::time_point dialed_at{};
+  // Remote answer (NOTIFY Event: talk) awaiting the phone's reply: who waits, until when.
+  std::vector<std::function<void(bool, int)>> talk_waiters;
+  std::chrono::steady_clock::time_point talk_deadline{};
+  nua_handle_t* talk_nh = nullptr;  // the NOTIFY's own handle, bound to this call
   // What the INVITE to the phone carries, kept to send it again to the registered Contact when
   // the NAT address (`next_hop`) does not answer at all.
   struct Invite {
@@ -53,16 +65,17 @@ struct Call {
 };
 
 struct Command {
-  enum class Kind { kRing, kAnswer, kReject, kHangup, kStop, kDial } kind;
+  enum class Kind { kRing, kAnswer, kReject, kHangup, kStop, kDial, kRemoteAnswer } kind;
   CallId id = 0;
   int status = 0;
   LocalMedia local;
   std::shared_ptr<const OutboundCall> outbound;
+  std::function<void(bool, int)> done;  // kRemoteAnswer
 };
 
 inline Command command(Command::Kind kind, CallId id, int status = 0, LocalMedia local = {},
                        std::shared_ptr<const OutboundCall> outbound = nullptr) {
-  Command c{kind, id, status, std::move(local), std::move(outbound)};
+  Command c{kind, id, status, std::move(local), std::move(outbound), {}};
   return c;
 }
 
@@ -111,6 +124,11 @@ class SofiaAdapter final : public SipAdapter {
   void reject(CallId id, int status) override { push(command(Command::Kind::kReject, id, status)); }
   void hangup(CallId id) override { push(command(Command::Kind::kHangup, id)); }
   CallId new_call_id() override { return next_id_.fetch_add(1); }
+  void remote_answer(CallId leg, std::function<void(bool, int)> done) override {
+    Command c = command(Command::Kind::kRemoteAnswer, leg);
+    c.done = std::move(done);
+    push(std::move(c));
+  }
   CallId dial(const OutboundCall& call) override {
     CallId id = call.id ? call.id : new_call_id();
     ++outbound_;
@@ -166,6 +184,10 @@ class SofiaAdapter final : public SipAdapter {
   void start_dial(CallId id, const OutboundCall& out);
   void on_invite_response(Call& call, int status, sip_t const* sip);
   Result<NegotiatedAudio> parse_answer(sip_t const* sip) const;
+  void start_remote_answer(CallId id, std::function<void(bool, int)> done);
+  void on_talk_response(Call& call, nua_handle_t* nh, int status);
+  // Tells everyone waiting on the call's remote answer how it went (no-op when nobody waits).
+  void finish_talk(Call& call, bool accepted, int status);
 
   // --- registrar (sofia_registrar.cc) ---
   static void on_timer(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg);

@@ -87,6 +87,19 @@ bool SofiaAdapter::send_invite(Call& call) {
 void SofiaAdapter::on_invite_response(Call& call, int status, sip_t const* sip) {
   if (!call.outbound || call.finished || call.answered) return;
   if (status == 180 || status == 183) {
+    if (!call.early && sip && sip->sip_to && sip->sip_to->a_tag && sip->sip_from &&
+        sip->sip_from->a_tag && sip->sip_call_id && sip->sip_cseq) {
+      auto tagged = [](const sip_addr_t* a) {
+        return std::string("<").append(url_string(a->a_url)).append(">;tag=").append(a->a_tag);
+      };
+      Call::EarlyDialog early;
+      early.call_id = sip->sip_call_id->i_id;
+      early.from = tagged(sip->sip_from);
+      early.to = tagged(sip->sip_to);
+      early.target = sip->sip_contact ? url_string(sip->sip_contact->m_url) : call.invite.uri;
+      early.invite_cseq = sip->sip_cseq->cs_seq;
+      call.early = std::move(early);
+    }
     if (!call.ringing) {
       call.ringing = true;
       handler_.on_outbound_ringing(call.id);
@@ -108,6 +121,7 @@ void SofiaAdapter::on_invite_response(Call& call, int status, sip_t const* sip) 
   }
   if (status >= 300) {
     call.finished = true;
+    finish_talk(call, false, 481);
     fail_outbound(call.id, status);
     return;
   }
@@ -115,6 +129,7 @@ void SofiaAdapter::on_invite_response(Call& call, int status, sip_t const* sip) 
   if (!answer || call.cancelled) {  // answered without usable SDP, or after our CANCEL
     call.finished = true;
     call.reason = CallEndReason::kLocalHangup;
+    finish_talk(call, false, 481);
     nua_bye(call.nh, TAG_END());
     fail_outbound(call.id, call.cancelled ? 487 : 488);
     return;
@@ -122,7 +137,57 @@ void SofiaAdapter::on_invite_response(Call& call, int status, sip_t const* sip) 
   call.answered = true;
   call.established = true;
   call.audio = *answer;
+  finish_talk(call, true, 200);  // the phone answered before (or instead of) replying
   handler_.on_outbound_answered(call.id, call.audio);
+}
+
+// Remote answer the way BroadSoft-compatible desk phones take it: NOTIFY with Event: talk
+// inside the early dialog of our ringing INVITE, no body. nua does not keep the early dialog of
+// an unreliable 180, so the NOTIFY goes on a handle of its own carrying the dialog's Call-ID,
+// tags and next CSeq, to the phone's Contact; nua sends a NOTIFY outside a subscription only
+// with NUTAG_NEWSUB(1), and the notifier usage it creates ends with this one NOTIFY
+// (Subscription-State: terminated). The handle is destroyed once the phone replied, so the
+// phone's later requests in the dialog (BYE) reach the call's own handle.
+void SofiaAdapter::start_remote_answer(CallId id, std::function<void(bool, int)> done) {
+  auto it = calls_.find(id);
+  if (it == calls_.end() || !it->second->outbound || it->second->finished ||
+      it->second->cancelled || it->second->reason)
+    return done(false, 481);
+  Call& call = *it->second;
+  if (call.answered) return done(true, 200);
+  if (!call.early) return done(false, 481);
+  call.talk_waiters.push_back(std::move(done));
+  if (call.talk_waiters.size() > 1) return;  // our NOTIFY is already on its way
+  call.talk_deadline = std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(options_.remote_answer_timeout_ms);
+  const Call::EarlyDialog& d = *call.early;
+  const std::string& hop = call.invite.next_hop;
+  std::string cseq = std::to_string(d.invite_cseq + 1).append(" NOTIFY");
+  call.talk_nh = nua_handle(nua_, &call, TAG_END());
+  if (!call.talk_nh) return finish_talk(call, false, 500);
+  nua_notify(call.talk_nh, NUTAG_URL(d.target.c_str()),
+             TAG_IF(!hop.empty(), NUTAG_PROXY(URL_STRING_MAKE(hop.c_str()))),
+             SIPTAG_CALL_ID_STR(d.call_id.c_str()), SIPTAG_FROM_STR(d.from.c_str()),
+             SIPTAG_TO_STR(d.to.c_str()), SIPTAG_CSEQ_STR(cseq.c_str()), NUTAG_NEWSUB(1),
+             NUTAG_SUBSTATE(nua_substate_active), SIPTAG_EVENT_STR("talk"), TAG_END());
+}
+
+void SofiaAdapter::on_talk_response(Call& call, nua_handle_t* nh, int status) {
+  if (status < 200 || nh != call.talk_nh) return;
+  if (status >= 300)
+    spdlog::info("sip: phone of call {} refused the remote answer ({})", call.id, status);
+  finish_talk(call, status < 300, status);
+}
+
+void SofiaAdapter::finish_talk(Call& call, bool accepted, int status) {
+  if (call.talk_nh) {
+    nua_handle_bind(call.talk_nh, nullptr);
+    nua_handle_destroy(call.talk_nh);
+    call.talk_nh = nullptr;
+  }
+  auto waiters = std::move(call.talk_waiters);
+  call.talk_waiters.clear();
+  for (auto& done : waiters) done(accepted, status);
 }
 
 Result<NegotiatedAudio> SofiaAdapter::parse_answer(sip_t const* sip) const {

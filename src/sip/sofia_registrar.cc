@@ -69,9 +69,13 @@ void SofiaAdapter::check_timers() {
     if (registrar_.events)
       registrar_.events->on_phone_unregistered(ext, UnregisterReason::kExpired);
   }
-  auto deadline =
-      std::chrono::steady_clock::now() - std::chrono::seconds(options_.outbound_timeout_s);
+  auto steady_now = std::chrono::steady_clock::now();
+  auto deadline = steady_now - std::chrono::seconds(options_.outbound_timeout_s);
   for (auto& [id, call] : calls_) {
+    if (!call->talk_waiters.empty() && call->talk_deadline <= steady_now) {
+      spdlog::info("sip: phone of call {} did not reply to the remote answer in time", id);
+      finish_talk(*call, false, 408);
+    }
     if (call->outbound && !call->answered && !call->finished && !call->cancelled &&
         call->dialed_at < deadline) {
       call->cancelled = true;
