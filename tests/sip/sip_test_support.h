@@ -19,23 +19,38 @@
 
 namespace sy::sip::testing {
 
-// A port free for both UDP and TCP on 127.0.0.1 (SIP listens on both).
-inline uint16_t free_sip_port() {
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    int u = socket(AF_INET, SOCK_DGRAM, 0);
+// A port free for both UDP and TCP on 127.0.0.1 (SIP listens on both); with `count` > 1, the
+// ports after it are free too (a phone that also listens for TLS on the next port).
+inline uint16_t free_sip_port(int count = 1) {
+  auto bound = [](int type, uint16_t port) {  // -1, or a socket bound to the port
+    int fd = socket(AF_INET, type, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    bind(u, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    a.sin_port = htons(port);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      close(fd);
+      return -1;
+    }
+    return fd;
+  };
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    int u = bound(SOCK_DGRAM, 0);
+    sockaddr_in a{};
     socklen_t len = sizeof a;
     getsockname(u, reinterpret_cast<sockaddr*>(&a), &len);
-    int t = socket(AF_INET, SOCK_STREAM, 0);
-    int ok = bind(t, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    uint16_t port = ntohs(a.sin_port);
-    close(u);
-    close(t);
-    if (ok == 0 && port >= 1024 && port < 40000) return port;
+    const uint16_t port = ntohs(a.sin_port);
+    std::vector<int> fds = {u};
+    bool ok = u >= 0 && port >= 1024 && port + count <= 40000;
+    for (int i = 0; i < count && ok; ++i) {
+      const uint16_t p = static_cast<uint16_t>(port + i);
+      if (i > 0) fds.push_back(bound(SOCK_DGRAM, p));
+      fds.push_back(bound(SOCK_STREAM, p));
+      ok = fds[fds.size() - 1] >= 0 && fds[fds.size() - 2] >= 0;
+    }
+    for (int fd : fds)
+      if (fd >= 0) close(fd);
+    if (ok) return port;
   }
   return 0;
 }
