@@ -174,6 +174,15 @@ struct Date {
   auto operator<=>(const Date&) const = default;
 };
 
+// A node an agent may send a caller back to from the desktop (PIN entry, satisfaction survey),
+// with the labels the desktop shows for it.
+struct ReturnPoint {
+  std::string node;
+  std::string label;     // Simplified Chinese
+  std::string label_en;  // English; the Chinese label when the file gives none
+  int line = 0;
+};
+
 struct Flow {
   std::string id;
   std::string entry;
@@ -182,10 +191,16 @@ struct Flow {
   std::map<std::string, std::set<Date>> calendars;
   std::map<std::string, Node> nodes;
   std::vector<std::string> node_order;  // file order
+  std::vector<ReturnPoint> agent_return;  // file order
 
   const Node* find(const std::string& id) const {
     auto it = nodes.find(id);
     return it == nodes.end() ? nullptr : &it->second;
+  }
+  const ReturnPoint* return_point(const std::string& node) const {
+    for (const auto& p : agent_return)
+      if (p.node == node) return &p;
+    return nullptr;
   }
 };
 

@@ -101,6 +101,35 @@ void read_header(Reader& r, const YAML::Node& root, Flow& flow) {
   }
 }
 
+// agent_return: the nodes an agent may send a caller back to, with the desktop's labels.
+void read_agent_return(Reader& r, const YAML::Node& root, Flow& flow) {
+  YAML::Node list = Reader::get(root, "agent_return");
+  if (!list.IsDefined()) return;
+  if (!list.IsSequence()) {
+    r.error(list.Mark(), "agent_return must be a list of {node, label, label_en}");
+    return;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    const std::string w = "agent_return[" + std::to_string(i) + "]";
+    if (!r.check_map(item, {"node", "label", "label_en"}, w)) continue;
+    ReturnPoint p;
+    p.line = detail::line_of(item.Mark());
+    if (auto n = r.need(item, "node", w); n.IsDefined()) p.node = r.node_ref(n, w + ".node");
+    if (auto l = r.need(item, "label", w); l.IsDefined())
+      p.label = r.nonempty_text(l, w + ".label").value_or("");
+    if (auto l = Reader::get(item, "label_en"); l.IsDefined())
+      p.label_en = r.nonempty_text(l, w + ".label_en").value_or("");
+    if (p.label_en.empty()) p.label_en = p.label;
+    if (p.node.empty()) continue;
+    if (flow.return_point(p.node)) {
+      r.error(item.Mark(), w + ": node '" + p.node + "' is listed twice");
+      continue;
+    }
+    flow.agent_return.push_back(std::move(p));
+  }
+}
+
 void read_nodes(Reader& r, const YAML::Node& root, Flow& flow, std::set<std::string>& declared) {
   YAML::Node nodes = Reader::get(root, "nodes");
   if (!nodes.IsDefined()) {
@@ -131,6 +160,7 @@ int mark_reachable(Reader& r, const Flow& flow) {
   std::set<std::string> seen;
   std::deque<std::string> todo;
   if (flow.find(flow.entry)) todo.push_back(flow.entry);
+  for (const auto& p : flow.agent_return) todo.push_back(p.node);  // entered by an agent
   while (!todo.empty()) {
     std::string id = todo.front();
     todo.pop_front();
@@ -142,7 +172,8 @@ int mark_reachable(Reader& r, const Flow& flow) {
     if (seen.count(id)) continue;
     const Node& n = flow.nodes.at(id);
     r.diagnostics.push_back({Diagnostic::Severity::kWarning, n.line, n.column,
-                             "node '" + id + "' is unreachable from entry '" + flow.entry + "'"});
+                             "node '" + id + "' is unreachable from entry '" + flow.entry + "'" +
+                                 (flow.agent_return.empty() ? "" : " and from agent_return")});
   }
   return static_cast<int>(seen.size());
 }
@@ -154,10 +185,12 @@ ParseOutcome parse_document(const YAML::Node& root) {
   r.flow = &flow;
   if (root.IsNull() || !root.IsDefined()) {
     r.error(YAML::Mark(), "empty flow file (expected id, entry and nodes)");
-  } else if (r.check_map(root, {"id", "entry", "time_zone", "calendars", "nodes"}, "flow")) {
+  } else if (r.check_map(root, {"id", "entry", "time_zone", "calendars", "agent_return", "nodes"},
+                         "flow")) {
     std::set<std::string> declared;
     read_header(r, root, flow);
     read_nodes(r, root, flow, declared);
+    read_agent_return(r, root, flow);
     for (const auto& ref : r.refs)
       if (!declared.count(ref.target))
         r.error(ref.mark, ref.what + " refers to node '" + ref.target + "', which does not exist");

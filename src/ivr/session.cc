@@ -176,6 +176,23 @@ Result<Actions> Session::call_ended(const std::string& reason, TimePoint) {
   return out;
 }
 
+Result<Actions> Session::return_to(const std::string& node, TimePoint now,
+                                   const std::map<std::string, std::string>& context) {
+  if (state_ == SessionState::kNotStarted)
+    return conflict("session_not_started", "the IVR session has not been started");
+  if (!flow_->return_point(node))
+    return make_error(ErrorKind::kNotFound, "not_a_return_point",
+                      "node " + node + " is not a return point of flow " + flow_->id, "node");
+  if (state_ != SessionState::kQueued && state_ != SessionState::kEnded)
+    return conflict("in_ivr", "the caller is still in the IVR");
+  for (const auto& [name, value] : context) vars_[name] = value;
+  trace_.end_reason.clear();
+  Actions out;
+  steps_ = 0;
+  go(node, now, out);
+  return out;
+}
+
 std::optional<TimePoint> Session::next_deadline() const {
   if (state_ != SessionState::kCollecting) return std::nullopt;
   return deadline_;
@@ -236,6 +253,8 @@ void Session::enter(const Node& n, TimePoint now, Actions& out) {
                  },
                  [&](const BranchNode& b) { go(*choose_branch(b, now), now, out); },
                  [&](const QueueNode& q) {
+                   // Lets a flow send a caller back to the queue they came from (agent_return).
+                   vars_["queue"] = q.spec.name;
                    out.push_back(make_enqueue(q.spec));
                    state_ = SessionState::kQueued;
                  },

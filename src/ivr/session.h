@@ -65,6 +65,7 @@ using Action = std::variant<PlayAction, StartDigitCollectionAction, StopPlayback
 using Actions = std::vector<Action>;
 
 // What the call record keeps from the IVR.
+// Digits of a collect node, and the key chosen at a menu (menu node id, one key).
 struct CollectedDigits {
   std::string node;
   std::string digits;  // '*' per digit when the node is masked (PINs)
@@ -113,6 +114,13 @@ class Session {
   Result<Actions> voicemail_finished(TimePoint now);
   // The call left the IVR (caller hung up, agent answered): records the reason, no actions.
   Result<Actions> call_ended(const std::string& reason, TimePoint now);
+  // An agent sends the caller back into the flow at one of its agent_return points (PIN entry,
+  // satisfaction survey). Only for a caller the IVR handed over (queued, or ended when an agent
+  // answered); variables and trace are kept, so the path goes on from `node`. `context` sets
+  // variables first (the telephony passes `queue`, the queue the call was last in).
+  // Errors: not_a_return_point (kNotFound), session_not_started / in_ivr (kConflict).
+  Result<Actions> return_to(const std::string& node, TimePoint now,
+                            const std::map<std::string, std::string>& context = {});
 
   std::optional<TimePoint> next_deadline() const;
   SessionState state() const { return state_; }

@@ -70,10 +70,12 @@ void Session::input_digit(char key, TimePoint now, Actions& out) {
   const auto& body = node().body;
   if (const auto* m = std::get_if<MenuNode>(&body)) {
     auto it = m->options.find(key);
-    if (it == m->options.end())
+    if (it == m->options.end()) {
       attempt_failed(false, now, out);
-    else
-      go(it->second, now, out);
+      return;
+    }
+    trace_.digits.push_back({node_id_, std::string(1, key), false});  // the menu choice
+    go(it->second, now, out);
     return;
   }
   if (std::holds_alternative<SurveyNode>(body)) {

@@ -100,13 +100,15 @@ TEST(Hotline95598, BillEnquiryWithCorrectPinSpeaksTheAmounts) {
             "截至目前，您共欠费十元零五分，请于十一月三十日前缴清，以免影响正常用电。");
   EXPECT_EQ(tail(r.path(), 6), (std::vector<std::string>{"bill_account", "bill_pin", "pin_check",
                                                          "bill", "arrears", "bill_with_arrears"}));
-  // The call record keeps the account number but never the PIN.
+  // The call record keeps the menu choice and the account number but never the PIN.
   const auto& digits = r.session().trace().digits;
-  ASSERT_EQ(digits.size(), 2u);
-  EXPECT_EQ(digits[0].digits, "0591000123");
-  EXPECT_EQ(digits[1].node, "bill_pin");
-  EXPECT_EQ(digits[1].digits, "******");
-  EXPECT_TRUE(digits[1].masked);
+  ASSERT_EQ(digits.size(), 3u);
+  EXPECT_EQ(digits[0].node, "menu");
+  EXPECT_EQ(digits[0].digits, "1");
+  EXPECT_EQ(digits[1].digits, "0591000123");
+  EXPECT_EQ(digits[2].node, "bill_pin");
+  EXPECT_EQ(digits[2].digits, "******");
+  EXPECT_TRUE(digits[2].masked);
   r.prompt_done().keys("*");  // back to the main menu
   EXPECT_EQ(r.session().current_node(), "menu");
 }
@@ -129,7 +131,7 @@ TEST(Hotline95598, WrongPinThreeTimesGoesToAnAgent) {
   EXPECT_EQ(q->spec.name, "general");
   EXPECT_EQ(q->attached.at("account"), "0591000123");
   EXPECT_EQ(tail(r.path(), 4),
-            (std::vector<std::string>{"pin_wrong", "pin_retry", "pin_give_up", "agent"}));
+            (std::vector<std::string>{"pin_retry", "pin_give_up", "pin_fallback", "agent"}));
   EXPECT_EQ(r.session().variables().at("pin_failures"), "3");
 }
 
@@ -240,6 +242,92 @@ TEST(Hotline95598, InvalidDtmfIsRejectedAndChangesNothing) {
   }
   EXPECT_EQ(r.session().current_node(), "menu");
   EXPECT_EQ(r.session().state(), SessionState::kPrompting);
+}
+
+// The agent answered a caller who came through the menu (0) to the general queue.
+Replay with_agent(TimePoint when = kMorning) {
+  Replay r = at_main_menu(when);
+  r.keys("0");
+  EXPECT_EQ(r.session().state(), SessionState::kQueued);
+  EXPECT_TRUE(r.session().call_ended("agent_answered", r.now()).ok());
+  return r;
+}
+
+TEST(Hotline95598, ReturnPointsAreTheSurveyAndThePinCheck) {
+  const auto& points = hotline()->agent_return;
+  ASSERT_EQ(points.size(), 2u);
+  EXPECT_EQ(points[0].node, "satisfaction_survey");
+  EXPECT_EQ(points[0].label, "满意度调查");
+  EXPECT_EQ(points[0].label_en, "Satisfaction survey");
+  EXPECT_EQ(points[1].node, "agent_pin");
+  EXPECT_EQ(points[1].label_en, "PIN check");
+}
+
+TEST(Hotline95598, AgentSendsCallerToSatisfactionSurvey) {
+  Replay r = with_agent();
+  r.return_to("satisfaction_survey", {{"queue", "general"}});
+  EXPECT_EQ(r.last_spoken(), "对本次服务满意请按1，基本满意请按2，不满意请按3。");
+  r.keys("1");
+  EXPECT_EQ(r.last_spoken(), "感谢您的评价，再见。");
+  r.prompt_done();
+  EXPECT_EQ(r.session().trace().end_reason, "survey_done");
+  ASSERT_NE(r.last_of<HangupAction>(), nullptr);
+  EXPECT_EQ(r.last_of<HangupAction>()->reason, "survey_done");
+  EXPECT_EQ(tail(r.path(), 4), (std::vector<std::string>{"menu", "agent", "satisfaction_survey",
+                                                         "survey_thanks"}));
+  const auto& answers = r.session().trace().survey_answers;
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].survey, "satisfaction");
+  EXPECT_EQ(answers[0].answer, '1');
+}
+
+TEST(Hotline95598, PinCheckForTheAgentQueuesBackWithPinVerified) {
+  Replay r = with_agent();
+  // The agent had moved the call to the repair queue: the caller goes back there.
+  r.return_to("agent_pin", {{"queue", "repair"}});
+  EXPECT_EQ(r.last_spoken(), "请输入您的用电户号，以井号键结束。");  // no account given in the IVR
+  r.prompt_done().keys("0591000123#").prompt_done().keys("246810#");
+  const auto* check = r.last_of<LookupAction>();
+  ASSERT_NE(check, nullptr);
+  EXPECT_EQ(check->kind, LookupKind::kAccountPinCheck);
+  EXPECT_EQ(check->args.at("account"), "0591000123");
+  r.lookup("ok");
+  EXPECT_EQ(r.last_spoken(), "密码验证通过，正在为您转回人工服务，请稍候。");
+  r.prompt_done();
+  const auto* q = r.last_of<EnqueueAction>();
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(q->spec.name, "repair");
+  EXPECT_EQ(q->attached.at("pin_verified"), "yes");
+  EXPECT_EQ(r.session().state(), SessionState::kQueued);
+  // The PIN is masked in the record; the account is kept.
+  const auto& digits = r.session().trace().digits;
+  ASSERT_GE(digits.size(), 2u);
+  EXPECT_EQ(digits[digits.size() - 2].node, "agent_pin_account");
+  EXPECT_EQ(digits.back().node, "agent_pin_entry");
+  EXPECT_EQ(digits.back().digits, "******");
+}
+
+TEST(Hotline95598, WrongPinForTheAgentIsAskedAgainThenBackToTheQueue) {
+  Replay r = at_main_menu();
+  r.keys("1").prompt_done().keys("0591000123#").prompt_done().keys("246810#").lookup("ok");
+  r.lookup("none").prompt_done().keys("0");  // after the bill: agent
+  ASSERT_EQ(r.session().state(), SessionState::kQueued);
+  ASSERT_TRUE(r.session().call_ended("agent_answered", r.now()).ok());
+  r.return_to("agent_pin", {{"queue", "general"}});
+  EXPECT_EQ(r.last_spoken(), "请输入六位查询密码，以井号键结束。");  // the account is known
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    r.prompt_done().keys("111111#").lookup("wrong");
+    EXPECT_EQ(r.last_spoken(), "密码错误，请重新输入。") << attempt;
+    r.prompt_done();
+    EXPECT_EQ(r.session().current_node(), "agent_pin_entry") << attempt;
+  }
+  r.prompt_done().keys("111111#").lookup("wrong");
+  EXPECT_EQ(r.last_spoken(), "密码错误次数过多，正在为您转接人工服务。");
+  r.prompt_done();
+  const auto* q = r.last_of<EnqueueAction>();
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(q->spec.name, "general");
+  EXPECT_EQ(q->attached.count("pin_verified"), 0u);
 }
 
 }  // namespace

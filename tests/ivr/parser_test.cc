@@ -38,6 +38,20 @@ const BrokenFlow kBroken[] = {
      R"({play)", "more than one kind"},
     {"unknown node key", "id: x\nentry: a\nnodes:\n  a: {hangup: done, next: a}\n", 4, R"(next)",
      "unknown key 'next' in node 'a'"},
+    {"return point dangling",
+     "id: x\nentry: a\nagent_return:\n  - {node: a, label: 回到开始}\n"
+     "  - {node: survey, label: 满意度调查}\nnodes:\n  a: {hangup: done}\n",
+     5, R"(survey,)", "agent_return[1].node refers to node 'survey', which does not exist"},
+    {"return point without label",
+     "id: x\nentry: a\nagent_return:\n  - {node: a}\nnodes:\n  a: {hangup: done}\n", 4,
+     R"({node)", "agent_return[0]: missing 'label'"},
+    {"return point twice",
+     "id: x\nentry: a\nagent_return:\n  - {node: a, label: A}\n  - {node: a, label: B}\n"
+     "nodes:\n  a: {hangup: done}\n",
+     5, R"({node)", "node 'a' is listed twice"},
+    {"return points not a list",
+     "id: x\nentry: a\nagent_return: nope\nnodes:\n  a: {hangup: done}\n", 3, R"(nope)",
+     "agent_return must be a list"},
     {"duplicate node id", "id: x\nentry: a\nnodes:\n  a: {hangup: done}\n  a: {hangup: done}\n", 5,
      R"(a:)", "duplicate node id 'a'"},
     {"duplicate menu key",
@@ -141,6 +155,24 @@ TEST(FlowParser, UnreachableNodesAreWarningsNotErrors) {
   EXPECT_EQ(out.reachable_nodes, 1);
 }
 
+TEST(FlowParser, ReturnPointsKeepLabelsAndCountAsReachable) {
+  ParseOutcome out = parse_flow(
+      "id: x\nentry: a\nagent_return:\n"
+      "  - {node: survey, label: 满意度调查, label_en: Satisfaction survey}\n"
+      "  - {node: pin, label: 密码验证}\n"
+      "nodes:\n  a: {hangup: done}\n  survey: {hangup: rated}\n  pin: {hangup: checked}\n");
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out.warning_count(), 0);  // only agents enter them, yet they are not unreachable
+  EXPECT_EQ(out.reachable_nodes, 3);
+  ASSERT_EQ(out.flow->agent_return.size(), 2u);
+  EXPECT_EQ(out.flow->agent_return[0].node, "survey");
+  EXPECT_EQ(out.flow->agent_return[0].label, "满意度调查");
+  EXPECT_EQ(out.flow->agent_return[0].label_en, "Satisfaction survey");
+  EXPECT_EQ(out.flow->agent_return[1].label_en, "密码验证");  // no English label: the Chinese one
+  EXPECT_NE(out.flow->return_point("pin"), nullptr);
+  EXPECT_EQ(out.flow->return_point("a"), nullptr);
+}
+
 TEST(FlowParser, GarbageBytesNeverCrash) {
   std::mt19937 rng(20261123);
   for (int round = 0; round < 300; ++round) {
@@ -187,7 +219,7 @@ TEST(FlowParser, ShippedFlowParsesIntoTypedNodes) {
   EXPECT_TRUE(pin.masked);
   EXPECT_EQ(pin.min_digits, 6);
   EXPECT_TRUE(flow.calendars.at("cn_holidays").count(Date{2026, 10, 3}));
-  EXPECT_EQ(flow.nodes.at("menu").line, 64);
+  EXPECT_EQ(flow.nodes.at("menu").line, 70);
 }
 
 TEST(FlowParser, MissingFileIsAnErrorValue) {

@@ -89,6 +89,12 @@ Replay& Replay::queue_outcome(const std::string& key) {
   return *this;
 }
 
+Replay& Replay::return_to(const std::string& node,
+                          const std::map<std::string, std::string>& context) {
+  record(session_.return_to(node, now_, context), "return_to " + node);
+  return *this;
+}
+
 Replay& Replay::voicemail_done() {
   record(session_.voicemail_finished(now_), "voicemail_finished");
   return *this;

@@ -31,6 +31,8 @@ class Replay {
   Replay& lookup(const std::string& key, const std::map<std::string, std::string>& vars = {});
   Replay& queue_outcome(const std::string& key);
   Replay& voicemail_done();
+  // An agent sends the caller back to the flow at a return point.
+  Replay& return_to(const std::string& node, const std::map<std::string, std::string>& context = {});
 
   const Actions& last() const { return last_; }  // actions of the latest event
   const std::vector<Action>& all() const { return all_; }

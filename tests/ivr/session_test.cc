@@ -289,5 +289,89 @@ TEST(IvrSession, RandomEventsOnTheHotlineFlowNeverBreakIt) {
   }
 }
 
+const char* kReturnFlow = R"(
+id: returns
+entry: menu
+agent_return:
+  - {node: rate, label: 满意度调查}
+nodes:
+  menu:
+    menu: {prompt: {tts: "人工服务请按0"}, options: {"0": agent, "9": bye}, on_fail: bye, retries: 1}
+  agent:
+    queue: {name: general, attach: [score]}
+  rate:
+    survey:
+      name: satisfaction
+      retries: 1
+      questions:
+        - {id: satisfaction, prompt: {tts: "满意请按1，不满意请按3"}, answers: [1, 3]}
+    next: thanks
+  thanks: {hangup: {reason: survey_done, prompt: {tts: "谢谢"}}}
+  bye: {hangup: {reason: bye}}
+)";
+
+TEST(IvrSession, MenuChoicesAreRecordedAsDigits) {
+  Replay r(load_flow(kReturnFlow), kNoon);
+  r.start("1").keys("7").prompt_done();  // a key the menu does not offer: not a choice
+  r.keys("0");
+  ASSERT_EQ(r.session().trace().digits.size(), 1u);
+  EXPECT_EQ(r.session().trace().digits[0].node, "menu");
+  EXPECT_EQ(r.session().trace().digits[0].digits, "0");
+  EXPECT_FALSE(r.session().trace().digits[0].masked);
+}
+
+TEST(IvrSession, AgentReturnsAnsweredCallerToSurveyKeepingPathAndDigits) {
+  Replay r(load_flow(kReturnFlow), kNoon);
+  r.start("13905910001").keys("0");
+  ASSERT_EQ(r.session().state(), SessionState::kQueued);
+  EXPECT_EQ(r.session().variables().at("queue"), "general");
+  // The agent answered: the telephony ends the IVR part of the call.
+  ASSERT_TRUE(r.session().call_ended("agent_answered", r.now()).ok());
+  r.return_to("rate", {{"queue", "general"}});
+  EXPECT_EQ(r.session().state(), SessionState::kPrompting);
+  EXPECT_EQ(r.last_spoken(), "满意请按1，不满意请按3");
+  EXPECT_TRUE(r.session().trace().end_reason.empty());
+  r.keys("2").prompt_done().keys("1");  // 2 is not an answer: asked again
+  r.prompt_done();
+  EXPECT_EQ(r.session().trace().end_reason, "survey_done");
+  ASSERT_NE(r.last_of<HangupAction>(), nullptr);
+  EXPECT_EQ(r.path(), (std::vector<std::string>{"menu", "agent", "rate", "thanks"}));
+  ASSERT_EQ(r.session().trace().digits.size(), 1u);  // the menu choice is still there
+  ASSERT_EQ(r.session().trace().survey_answers.size(), 1u);
+  EXPECT_EQ(r.session().trace().survey_answers[0].survey, "satisfaction");
+  EXPECT_EQ(r.session().trace().survey_answers[0].question, "satisfaction");
+  EXPECT_EQ(r.session().trace().survey_answers[0].answer, '1');
+  EXPECT_EQ(r.session().variables().at("caller"), "13905910001");  // variables are kept
+}
+
+TEST(IvrSession, ReturnWorksFromTheQueueToo) {
+  Replay r(load_flow(kReturnFlow), kNoon);
+  r.start("1").keys("0");
+  r.return_to("rate");
+  EXPECT_EQ(r.session().current_node(), "rate");
+}
+
+TEST(IvrSession, OnlyReturnPointsOfAHandedOverCallerAreAccepted) {
+  Replay r(load_flow(kReturnFlow), kNoon);
+  Session fresh(load_flow(kReturnFlow));
+  auto not_started = fresh.return_to("rate", kNoon);
+  ASSERT_FALSE(not_started.ok());
+  EXPECT_EQ(not_started.error().code, "session_not_started");
+  r.start("1");
+  auto in_ivr = r.session().return_to("rate", r.now());  // still at the menu
+  ASSERT_FALSE(in_ivr.ok());
+  EXPECT_EQ(in_ivr.error().code, "in_ivr");
+  r.keys("0");
+  for (const char* node : {"bye", "menu", "nowhere"}) {
+    auto refused = r.session().return_to(node, r.now());
+    ASSERT_FALSE(refused.ok()) << node;
+    EXPECT_EQ(refused.error().code, "not_a_return_point");
+    EXPECT_EQ(refused.error().kind, ErrorKind::kNotFound);
+    EXPECT_EQ(refused.error().message,
+              std::string("node ") + node + " is not a return point of flow returns");
+  }
+  EXPECT_EQ(r.session().state(), SessionState::kQueued);  // nothing changed
+}
+
 }  // namespace
 }  // namespace sy::ivr
