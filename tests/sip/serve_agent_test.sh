@@ -20,35 +20,11 @@
 set -euo pipefail
 BIN=$1
 SRC=$2
-SCEN=$SRC/tests/sip/scenarios
-TMP=$(mktemp -d /tmp/sy-sip-agent.XXXXXX)
-SERVER_PID=
-BG=()
-cleanup() {
-  for p in "${BG[@]}"; do kill "$p" 2>/dev/null || true; done
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  [ -n "${SY_KEEP_TMP:-}" ] || rm -rf "$TMP"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- server log"; tail -n 60 "$TMP/serve.log" || true; exit 1; }
-
-free_port() {  # a port free for UDP and TCP on 127.0.0.1
-  python3 - <<'PY'
-import socket
-for _ in range(100):
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
-    port = u.getsockname()[1]
-    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        t.bind(("127.0.0.1", port)); t.close(); u.close(); print(port); break
-    except OSError:
-        t.close(); u.close()
-PY
-}
+# shellcheck source=serve_common.sh
+source "$SRC/tests/sip/serve_common.sh" agent
 rtp_port() { echo $(( 40000 + (RANDOM % 1000) * 20 )); }
 
-echo "$(date +%T) demo data"
-"$BIN" demo-data --customers 2000 --seed 1 --data "$TMP" >"$TMP/demo.log" 2>&1 || { cat "$TMP/demo.log"; exit 1; }
+demo_data
 AGENT_PW=$(grep -o "sign-in password [^ ]*" "$TMP/demo.log" | cut -d' ' -f3)
 SIP_PW=$(grep -o "phone (SIP) password [^ ]*" "$TMP/demo.log" | cut -d' ' -f4)
 [ -n "$AGENT_PW" ] && [ -n "$SIP_PW" ] || fail "demo passwords not printed"
@@ -74,24 +50,10 @@ echo "   callers $PHONE_A and $PHONE_C of area $AREA (capped at 1 waiting caller
 sed 's/^    next: night_notice$/    next: outage/' "$SRC/config/flows/hotline-95598.yaml" >"$TMP/flow.yaml"
 grep -q "next: night_notice" "$TMP/flow.yaml" && fail "could not open the day service in the test flow"
 
-SIP_PORT=$(free_port)
-RTP_MIN=$(( 30000 + (RANDOM % 300) * 20 ))
-cd "$TMP"
 SWITCHYARD_SIP_SERVICES="95598=$TMP/flow.yaml" SWITCHYARD_SIP_TRUNKS=127.0.0.1 \
-SWITCHYARD_RTP_PORT_MIN=$RTP_MIN SWITCHYARD_RTP_PORT_MAX=$((RTP_MIN + 199)) \
 SWITCHYARD_ACD_RING_TIMEOUT_S=4 SWITCHYARD_ACD_REQUIRE_REGISTERED_PHONE=true \
 SWITCHYARD_ACD_REGION_CAPS="$AREA=1" SWITCHYARD_ACD_CALLBACK_OFFER_AFTER_S=3 \
-SWITCHYARD_ACD_ANNOUNCE_INTERVAL_S=5 \
-  "$BIN" serve --data "$TMP" --http 127.0.0.1:0 --sip "127.0.0.1:$SIP_PORT" >"$TMP/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  grep -q "SIP on" "$TMP/serve.log" 2>/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || fail "serve exited"
-  sleep 0.1
-done
-grep -q "SIP on 127.0.0.1:$SIP_PORT" "$TMP/serve.log" || fail "serve did not start SIP"
-HTTP=$(grep -o "open http://[0-9.:]*" "$TMP/serve.log" | head -1 | sed 's|open ||')
-ADMIN_PW=$(grep -o "密码 [^ ]*" "$TMP/serve.log" | head -1 | cut -d' ' -f2)
+SWITCHYARD_ACD_ANNOUNCE_INTERVAL_S=5 start_serve
 
 login() {  # user password name: cookie jar $TMP/name.jar, CSRF token in $TMP/name.csrf
   curl -sf -c "$TMP/$3.jar" -H 'Content-Type: application/json' \

@@ -7,48 +7,12 @@
 set -euo pipefail
 BIN=$1
 SRC=$2
-SCEN=$SRC/tests/sip/scenarios
-TMP=$(mktemp -d /tmp/sy-sip-serve.XXXXXX)
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- server log"; tail -n 60 "$TMP/serve.log" || true; exit 1; }
+# shellcheck source=serve_common.sh
+source "$SRC/tests/sip/serve_common.sh" serve
 
-free_port() {  # a port free for UDP and TCP on 127.0.0.1
-  python3 - <<'PY'
-import socket
-for _ in range(100):
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
-    port = u.getsockname()[1]
-    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        t.bind(("127.0.0.1", port)); t.close(); u.close(); print(port); break
-    except OSError:
-        t.close(); u.close()
-PY
-}
-
-echo "$(date +%T) demo data"; "$BIN" demo-data --customers 2000 --seed 1 --data "$TMP" >"$TMP/demo.log" 2>&1 || { cat "$TMP/demo.log"; exit 1; }
-
-SIP_PORT=$(free_port)
-RTP_MIN=$(( 30000 + (RANDOM % 300) * 20 ))
-cd "$TMP"
+demo_data
 SWITCHYARD_SIP_SERVICES="95598=$SRC/config/flows/hotline-95598.yaml" \
-SWITCHYARD_SIP_MAX_CALLS=3 SWITCHYARD_SIP_TRUNKS=127.0.0.1 \
-SWITCHYARD_RTP_PORT_MIN=$RTP_MIN SWITCHYARD_RTP_PORT_MAX=$((RTP_MIN + 199)) \
-  "$BIN" serve --data "$TMP" --http 127.0.0.1:0 --sip "127.0.0.1:$SIP_PORT" >"$TMP/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  grep -q "SIP on" "$TMP/serve.log" 2>/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || fail "serve exited"
-  sleep 0.1
-done
-grep -q "SIP on 127.0.0.1:$SIP_PORT" "$TMP/serve.log" || fail "serve did not start SIP"
-HTTP=$(grep -o "open http://[0-9.:]*" "$TMP/serve.log" | head -1 | sed 's|open ||')
-ADMIN_PW=$(grep -o "密码 [^ ]*" "$TMP/serve.log" | head -1 | cut -d' ' -f2)
+SWITCHYARD_SIP_MAX_CALLS=3 SWITCHYARD_SIP_TRUNKS=127.0.0.1 start_serve
 curl -sf -c "$TMP/cookies" -H 'Content-Type: application/json' \
   -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PW\"}" "$HTTP/api/v1/auth/login" >/dev/null \
   || fail "admin sign-in"
