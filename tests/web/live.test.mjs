@@ -9,37 +9,20 @@
 // Screenshots of both pages, in both languages.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { createSocket } from 'node:dgram'
-import { createServer } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Server, launchBrowser, screenshotPath, yuan } from './harness.mjs'
+import { Telephony, demoPeople, freePort } from './telephony.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const SUPERVISOR = { username: 'zhou.min', password: 'super-pass-9', role: 'supervisor', displayName: '周敏' }
 
 let server
 let browser
+let tel
 let agent // a demo agent (all have the general skill)
 let boss // the demo supervisor of the agent's city (extension 8901, a phone to listen with)
 let caller // a demo customer with arrears and a phone of their own
-
-// A port free for both UDP and TCP on 127.0.0.1.
-async function freePort() {
-  for (let i = 0; i < 50; i++) {
-    const udp = createSocket('udp4')
-    const port = await new Promise((resolve) => udp.bind(0, '127.0.0.1', () => resolve(udp.address().port)))
-    const ok = await new Promise((resolve) => {
-      const tcp = createServer()
-      tcp.once('error', () => resolve(false))
-      tcp.listen(port, '127.0.0.1', () => tcp.close(() => resolve(true)))
-    })
-    udp.close()
-    if (ok) return port
-  }
-  throw new Error('no free port')
-}
 
 before(async () => {
   const sipPort = await freePort()
@@ -48,29 +31,13 @@ before(async () => {
   server = await Server.start({ customers: 2000, users: [SUPERVISOR], sipPort, sipFlow })
   server.sipPort = sipPort
   browser = await launchBrowser()
-  const demo = server.demoOutput.match(/Demo agents agent(\d+)[\s\S]*?sign-in password (\S+)/)
-  const sipPassword = server.demoOutput.match(/phone \(SIP\) password (\S+)/)
-  if (demo && sipPassword) {
-    agent = { username: `agent${demo[1]}`, password: demo[2], extension: demo[1], sipPassword: sipPassword[1] }
-    boss = { username: 'supervisor-fuzhou', password: demo[2], extension: '8901', sipPassword: sipPassword[1] }
-  }
-  if (!agent) return
-  // Found as the agent sees customers: a regional agent's screen pop shows their region only.
-  const api = await server.api(agent.username, agent.password)
-  const found = await api.get('/customers?has_arrears=true&page_size=50')
-  for (const c of found.body.items) {
-    const file = await api.get(`/customers/${c.id}`)
-    for (const p of file.body.phones || []) {
-      const pop = await api.get(`/customers/lookup?phone=${encodeURIComponent(p.phone)}`)
-      if (!caller && pop.status === 200 && pop.body.count === 1 && /^\d{5,20}$/.test(p.phone)) {
-        caller = { phone: p.phone, name: c.name, arrearsFen: pop.body.matches[0].arrears_total_fen }
-      }
-    }
-    if (caller) break
-  }
+  tel = new Telephony(server)
+  const people = await demoPeople(server)
+  if (people) ({ agent, boss, caller } = people)
 })
 
 after(async () => {
+  if (tel) tel.close()
   if (browser) await browser.close()
   if (server) await server.stop()
 })
@@ -102,65 +69,6 @@ function tileFigure(tile, n) {
   return tile.locator('.tile-figure .figure-value').nth(n)
 }
 
-function sipp(args) {
-  const proc = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  proc.stdout.on('data', (d) => (output += d))
-  proc.stderr.on('data', (d) => (output += d))
-  proc.done = new Promise((resolve) => proc.on('exit', (code) => resolve({ code, output })))
-  return proc
-}
-
-const rtpPort = () => String(20000 + Math.floor(Math.random() * 5000) * 2)
-const sipScenario = (name) => path.join(here, '../sip/scenarios', name)
-
-function sippCall(phone) {
-  return sipp([`127.0.0.1:${server.sipPort}`, '-sf', path.join(here, 'scenarios/wait_for_agent.xml'),
-    '-s', '95598', '-key', 'caller', phone, '-i', '127.0.0.1', '-p', '0', '-mp', rtpPort(),
-    '-m', '1', '-l', '1', '-nostdin', '-timeout', '120s', '-timeout_error'])
-}
-
-async function register(who, port) {
-  const reg = await sipp([`127.0.0.1:${server.sipPort}`, '-sf', sipScenario('agent_register.xml'), '-i', '127.0.0.1',
-    '-m', '1', '-nostdin', '-timeout', '20s', '-timeout_error', '-key', 'ext', who.extension,
-    '-key', 'contact_port', String(port), '-key', 'expires', '300', '-au', who.extension, '-ap', who.sipPassword]).done
-  assert.equal(reg.code, 0, `the phone of ${who.username} could not register:\n${reg.output.slice(-1500)}`)
-}
-
-// The agent's phone: rings 8 s, answers, speaks (SIPp's g711a.pcap), waits for the hang-up.
-async function agentPhone() {
-  const port = await freePort()
-  const phone = sipp(['-sf', sipScenario('agent_phone_answer.xml'), '-i', '127.0.0.1', '-p', String(port),
-    '-mp', rtpPort(), '-m', '1', '-d', '8000', '-nostdin', '-timeout', '150s', '-timeout_error'])
-  await register(agent, port)
-  return phone
-}
-
-// The supervisor's phone: answers at once; its media goes to a socket here that counts RTP
-// packets and those carrying sound (A-law silence is 0xd5/0x55).
-async function supervisorPhone() {
-  const port = await freePort()
-  const media = createSocket('udp4')
-  const heard = { packets: 0, loud: 0 }
-  media.on('message', (m) => {
-    if (m.length < 13 || m[0] >> 6 !== 2 || (m[1] & 0x7f) !== 8) return
-    heard.packets++
-    for (let i = 12; i < m.length; i++) {
-      if (m[i] !== 0xd5 && m[i] !== 0x55 && m[i] !== 0xd4 && m[i] !== 0x54) {
-        heard.loud++
-        break
-      }
-    }
-  })
-  const rtp = await new Promise((resolve) => media.bind(0, '127.0.0.1', () => resolve(media.address().port)))
-  const phone = sipp(['-sf', path.join(here, 'scenarios/supervisor_phone.xml'), '-i', '127.0.0.1', '-p', String(port),
-    '-key', 'rtp_port', String(rtp), '-m', '1', '-d', '300', '-nostdin', '-timeout', '150s'])
-  await register(boss, port)
-  phone.media = media
-  phone.heard = heard
-  return phone
-}
-
 test('a real call rings the ready agent with the caller\'s file, and the supervisor\'s tile follows it', async (t) => {
   if (!agent) return t.skip('this server has no demo agents')
   assert.ok(caller, 'a demo customer with arrears and a phone of their own')
@@ -173,8 +81,8 @@ test('a real call rings the ready agent with the caller\'s file, and the supervi
   // The server's queue.stats arrive within seconds: nobody waiting yet.
   await tileFigure(tile, 0).getByText('0', { exact: true }).waitFor({ timeout: 15000 })
 
-  const phone = await agentPhone()
-  const bossPhone = await supervisorPhone()
+  const phone = await tel.agentPhone(agent)
+  const bossPhone = await tel.supervisorPhone(boss)
   const desk = await newPage()
   await signIn(desk, agent)
   await desk.waitForURL(/\/agent$/)
@@ -183,7 +91,7 @@ test('a real call rings the ready agent with the caller\'s file, and the supervi
   await desk.locator('[data-test=state-label]').getByText('就绪').waitFor()
   await desk.locator('[data-test=call-idle]').waitFor()
 
-  const call = sippCall(caller.phone)
+  const call = tel.sippCaller(caller.phone)
   try {
     // The ACD offers the call: the desktop rings with the caller's number, name and arrears.
     const notice = desk.locator('[data-test=ringing-notice]')
@@ -211,10 +119,10 @@ test('a real call rings the ready agent with the caller\'s file, and the supervi
     // The supervisor listens in from the agent monitor: their phone rings, answers and hears
     // the call (the agent's phone speaks for 7 s after answering).
     await wall.locator(`[data-test=monitor-call-${agent.username}]`).getByText('通话中').waitFor()
-    const row = wall.locator(`[data-test=monitor-actions-${agent.username}]`)
-    await row.getByText('监听').click()
+    await wall.locator(`[data-test=monitor-listen-${agent.username}]`).click()
+    await wall.locator(`[data-test=monitor-mode-${agent.username}]`).getByText('监听中').waitFor()
     for (let i = 0; i < 100 && bossPhone.heard.loud < 10; i++) await new Promise((r) => setTimeout(r, 100))
-    assert.ok(bossPhone.heard.loud >= 10, `the supervisor's phone heard ${JSON.stringify(bossPhone.heard)}`)
+    assert.ok(bossPhone.heard.loud >= 10, `the supervisor's phone heard ${bossPhone.heard.loud} of ${bossPhone.heard.packets} packets with sound`)
     await wall.screenshot({ path: screenshotPath('wallboard-listening-zh.png'), fullPage: true })
 
     // Call control on the real call through the page: hold and resume, mute and unmute.
@@ -245,8 +153,7 @@ test('a real call rings the ready agent with the caller\'s file, and the supervi
     console.log(`--- server log (tail)\n${server.stderr.slice(-4000)}`)
     throw e
   } finally {
-    for (const p of [call, phone, bossPhone]) if (p.exitCode === null) p.kill('SIGTERM')
-    bossPhone.media.close()
+    for (const p of [call, phone, bossPhone]) p.stop()
   }
   await desk.context().close()
   await wall.context().close()
