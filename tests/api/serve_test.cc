@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "api_harness.h"
+#include "child_process.h"
 
 namespace sy::test {
 namespace {
@@ -27,25 +28,10 @@ namespace fs = std::filesystem;
 class Process {
  public:
   Process(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
-    int out[2], err[2];
-    if (pipe(out) != 0 || pipe(err) != 0) throw std::runtime_error("pipe");
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], 1);
-      dup2(err[1], 2);
-      close(out[0]);
-      close(err[0]);
-      for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
-      std::vector<char*> argv;
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    close(err[1]);
-    out_ = out[0];
-    err_ = err[0];
+    ChildPipes c = start_child(args, env, /*merge_stderr=*/false, /*stdin_pipe=*/false);
+    pid_ = c.pid;
+    out_ = c.out;
+    err_ = c.err;
   }
   ~Process() {
     if (pid_ > 0 && !exited_) {

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "api_harness.h"
+#include "child_process.h"
 
 namespace sy::test {
 namespace {
@@ -39,26 +40,10 @@ const char* kFakesmsc = "/usr/lib/kannel/test/fakesmsc";
 class Child {
  public:
   explicit Child(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
-    int out[2], in[2];
-    if (pipe(out) != 0 || pipe(in) != 0) throw std::runtime_error("pipe");
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(in[0], 0);
-      dup2(out[1], 1);
-      dup2(out[1], 2);
-      close(in[1]);
-      close(out[0]);
-      for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
-      std::vector<char*> argv;
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    close(in[0]);
-    out_ = out[0];
-    in_ = in[1];
+    ChildPipes c = start_child(args, env, /*merge_stderr=*/true, /*stdin_pipe=*/true);
+    pid_ = c.pid;
+    out_ = c.out;
+    in_ = c.in;
     fcntl(out_, F_SETFL, O_NONBLOCK);
   }
   ~Child() {
