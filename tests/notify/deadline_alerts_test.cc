@@ -80,6 +80,22 @@ class DeadlineAlertsTest : public RepoTest {
     EXPECT_TRUE(n.ok()) << n.error().message;
     return n.ok() ? *n : 0;
   }
+  // A work order of `type` filed for Alice and dispatched to the crew member: `order_`.
+  void file_and_dispatch(const std::string& type, const std::string& description,
+                         const std::string& account_no = "") {
+    store::NewWorkOrder o;
+    o.type_code = type;
+    o.customer_id = alice_.customer.id;
+    if (!account_no.empty()) o.account_no = account_no;
+    o.description = description;
+    auto order = repos_->work_orders.create(o);
+    SY_ASSERT_OK(order);
+    order_ = *order;
+    store::TransitionRequest dispatch;
+    dispatch.action = Action::kDispatch;
+    dispatch.assignee_user_id = crew_;
+    SY_ASSERT_OK(repos_->work_orders.transition(order_.id, dispatch));
+  }
   std::vector<store::SmsMessage> outbox() {
     auto m = repos_->sms_outbox.recent();
     EXPECT_TRUE(m.ok());
@@ -89,26 +105,18 @@ class DeadlineAlertsTest : public RepoTest {
 
   store::CustomerFile alice_;
   std::int64_t crew_ = 0;
+  store::WorkOrder order_;
   std::unique_ptr<events::EventHub> hub_;
   std::shared_ptr<events::Subscription> crew_events_, city_supervisor_, xiamen_supervisor_;
 };
 
 TEST_P(DeadlineAlertsTest, WarningAndOverdueArePushedAndTextedOnceEvenAcrossRestarts) {
-  store::NewWorkOrder o;
-  o.type_code = "repair";
-  o.customer_id = alice_.customer.id;
-  o.description = "家里没电了，邻居也停电";
-  auto order = repos_->work_orders.create(o);
-  SY_ASSERT_OK(order);
-  store::TransitionRequest dispatch;
-  dispatch.action = Action::kDispatch;
-  dispatch.assignee_user_id = crew_;
-  SY_ASSERT_OK(repos_->work_orders.transition(order->id, dispatch));
+  ASSERT_NO_FATAL_FAILURE(file_and_dispatch("repair", "家里没电了，邻居也停电"));
   ASSERT_EQ(outbox().size(), 1u);
   EXPECT_EQ(outbox()[0].kind, "work_order.assigned");
   EXPECT_EQ(outbox()[0].recipient, "13900001234");
   EXPECT_EQ(outbox()[0].message,
-            "工单" + order->number + "（故障报修）已派给您，请及时处理：家里没电了，邻居也停电");
+            "工单" + order_.number + "（故障报修）已派给您，请及时处理：家里没电了，邻居也停电");
   EXPECT_EQ(outbox()[0].state, "queued");
 
   // Urban repair: on site within 45 min; 80 % of it is 36 min.
@@ -120,7 +128,7 @@ TEST_P(DeadlineAlertsTest, WarningAndOverdueArePushedAndTextedOnceEvenAcrossRest
   auto crew_seen = drain(*crew_events_);
   ASSERT_EQ(crew_seen.size(), 1u);
   EXPECT_EQ(crew_seen[0]["type"], "work_order.warning");
-  EXPECT_EQ(crew_seen[0]["data"]["work_order"]["number"], order->number);
+  EXPECT_EQ(crew_seen[0]["data"]["work_order"]["number"], order_.number);
   EXPECT_EQ(crew_seen[0]["data"]["events"][0]["kind"], "warning");
   EXPECT_EQ(crew_seen[0]["data"]["escalated"], false);
   auto sup_seen = drain(*city_supervisor_);
@@ -152,7 +160,7 @@ TEST_P(DeadlineAlertsTest, WarningAndOverdueArePushedAndTextedOnceEvenAcrossRest
   ASSERT_EQ(outbox().size(), 3u);
   EXPECT_EQ(outbox()[2].kind, "work_order.overdue");
   EXPECT_EQ(outbox()[2].message,
-            "工单" + order->number + "（故障报修）已超时，已升级至福州市督办，请尽快处理。");
+            "工单" + order_.number + "（故障报修）已超时，已升级至福州市督办，请尽快处理。");
 
   restart();
   EXPECT_EQ(sweep(), 0u);
@@ -162,7 +170,7 @@ TEST_P(DeadlineAlertsTest, WarningAndOverdueArePushedAndTextedOnceEvenAcrossRest
   EXPECT_EQ(outbox().size(), 3u);
 
   // One audit row per warning and per escalation.
-  auto d = repos_->work_orders.get(order->id, store::RegionScope::all());
+  auto d = repos_->work_orders.get(order_.id, store::RegionScope::all());
   SY_ASSERT_OK(d);
   int warns = 0, escalations = 0;
   for (const auto& t : d->transitions) {
@@ -177,36 +185,26 @@ TEST_P(DeadlineAlertsTest, WarningAndOverdueArePushedAndTextedOnceEvenAcrossRest
   EXPECT_EQ(sweep(), 1u);
   clock_.advance(minutes(9));
   EXPECT_EQ(sweep(), 1u);
-  auto d2 = repos_->work_orders.get(order->id, store::RegionScope::all());
+  auto d2 = repos_->work_orders.get(order_.id, store::RegionScope::all());
   EXPECT_EQ(d2->order.progress.responsible_region, "350000");
 }
 
 TEST_P(DeadlineAlertsTest, UrgingTextsTheAssigneeAndNobodyWithoutAMobile) {
-  store::NewWorkOrder o;
-  o.type_code = "complaint";
-  o.customer_id = alice_.customer.id;
-  o.account_no = "0591000001";
-  o.description = "抄表员态度不好";
-  auto order = repos_->work_orders.create(o);
-  SY_ASSERT_OK(order);
-  store::TransitionRequest dispatch;
-  dispatch.action = Action::kDispatch;
-  dispatch.assignee_user_id = crew_;
-  SY_ASSERT_OK(repos_->work_orders.transition(order->id, dispatch));
+  ASSERT_NO_FATAL_FAILURE(file_and_dispatch("complaint", "抄表员态度不好", "0591000001"));
   store::TransitionRequest urge;
   urge.action = Action::kUrge;
   urge.note = "客户第三次来电";
-  SY_ASSERT_OK(repos_->work_orders.transition(order->id, urge));
+  SY_ASSERT_OK(repos_->work_orders.transition(order_.id, urge));
   auto sms = outbox();
   ASSERT_EQ(sms.size(), 2u);
   EXPECT_EQ(sms[1].kind, "work_order.urged");
-  EXPECT_EQ(sms[1].message, "工单" + order->number + "（投诉）被催办，请尽快处理：客户第三次来电");
+  EXPECT_EQ(sms[1].message, "工单" + order_.number + "（投诉）被催办，请尽快处理：客户第三次来电");
 
   // The assignee drops their mobile number: the desktop still hears of it, no SMS is queued.
   store::UserUpdate u;
   u.mobile = std::optional<std::string>{};
   SY_ASSERT_OK(repos_->users.update(crew_, u));
-  SY_ASSERT_OK(repos_->work_orders.transition(order->id, urge));
+  SY_ASSERT_OK(repos_->work_orders.transition(order_.id, urge));
   EXPECT_EQ(outbox().size(), 2u);
 
   store::UserUpdate bad;
@@ -216,16 +214,7 @@ TEST_P(DeadlineAlertsTest, UrgingTextsTheAssigneeAndNobodyWithoutAMobile) {
 
 TEST_P(DeadlineAlertsTest, NoSmsIsQueuedWhileSmsIsOff) {
   repos_->work_orders.set_sms_enabled(false);
-  store::NewWorkOrder o;
-  o.type_code = "repair";
-  o.customer_id = alice_.customer.id;
-  o.description = "停电";
-  auto order = repos_->work_orders.create(o);
-  SY_ASSERT_OK(order);
-  store::TransitionRequest dispatch;
-  dispatch.action = Action::kDispatch;
-  dispatch.assignee_user_id = crew_;
-  SY_ASSERT_OK(repos_->work_orders.transition(order->id, dispatch));
+  ASSERT_NO_FATAL_FAILURE(file_and_dispatch("repair", "停电"));
   clock_.advance(minutes(50));
   EXPECT_EQ(sweep(), 1u);
   EXPECT_EQ(drain(*crew_events_).size(), 1u);  // warning and breach at once: one overdue push
