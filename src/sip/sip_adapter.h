@@ -160,8 +160,8 @@ class SipAdapter {
   // SIP thread (post and return): accepted=true when the phone agreed (2xx) or answered
   // meanwhile; the answer itself arrives as on_outbound_answered. accepted=false with the
   // phone's status (489 Bad Event, 405, 481, 501, ...), 408 when it did not reply within
-  // remote_answer_timeout_ms, 481 when the leg is not ringing in an early dialog (unknown,
-  // ended, or no provisional response with a To tag yet).
+  // remote_answer_timeout_ms (counted from the request; asked before the phone's 180, the
+  // NOTIFY goes when the 180 opens the early dialog), 481 when the leg is unknown or ended.
   virtual void remote_answer(CallId leg, std::function<void(bool accepted, int status)> done) = 0;
   // A fresh id for an outbound leg (never used by any other leg, inbound or outbound).
   virtual CallId new_call_id() = 0;

@@ -185,6 +185,7 @@ class SofiaAdapter final : public SipAdapter {
   void on_invite_response(Call& call, int status, sip_t const* sip);
   Result<NegotiatedAudio> parse_answer(sip_t const* sip) const;
   void start_remote_answer(CallId id, std::function<void(bool, int)> done);
+  void send_talk(Call& call);
   void on_talk_response(Call& call, nua_handle_t* nh, int status);
   // Tells everyone waiting on the call's remote answer how it went (no-op when nobody waits).
   void finish_talk(Call& call, bool accepted, int status);

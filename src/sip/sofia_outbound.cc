@@ -99,6 +99,7 @@ void SofiaAdapter::on_invite_response(Call& call, int status, sip_t const* sip) 
       early.target = sip->sip_contact ? url_string(sip->sip_contact->m_url) : call.invite.uri;
       early.invite_cseq = sip->sip_cseq->cs_seq;
       call.early = std::move(early);
+      if (!call.talk_waiters.empty() && !call.talk_nh) send_talk(call);
     }
     if (!call.ringing) {
       call.ringing = true;
@@ -155,11 +156,15 @@ void SofiaAdapter::start_remote_answer(CallId id, std::function<void(bool, int)>
     return done(false, 481);
   Call& call = *it->second;
   if (call.answered) return done(true, 200);
-  if (!call.early) return done(false, 481);
   call.talk_waiters.push_back(std::move(done));
   if (call.talk_waiters.size() > 1) return;  // our NOTIFY is already on its way
   call.talk_deadline = std::chrono::steady_clock::now() +
                        std::chrono::milliseconds(options_.remote_answer_timeout_ms);
+  // Asked before the phone's 180 arrived: the NOTIFY goes once it opens the early dialog.
+  if (call.early) send_talk(call);
+}
+
+void SofiaAdapter::send_talk(Call& call) {
   const Call::EarlyDialog& d = *call.early;
   const std::string& hop = call.invite.next_hop;
   std::string cseq = std::to_string(d.invite_cseq + 1).append(" NOTIFY");

@@ -153,8 +153,8 @@ class RemoteAnswerTest : public ::testing::Test {
     return centre_.inbound_.empty() ? 0 : centre_.inbound_[0];
   }
 
-  // Dials the agent phone and waits until it rings.
-  CallId ring(const std::string& ext) {
+  // Dials the agent phone and (unless told not to) waits until it rings.
+  CallId ring(const std::string& ext, bool wait_for_ringing = true) {
     CallId id = sip_->new_call_id();
     auto port = media_.reserve(id);
     EXPECT_TRUE(port) << port.error().message;
@@ -164,7 +164,9 @@ class RemoteAnswerTest : public ::testing::Test {
     call.caller_number = "13800000000";
     call.local = LocalMedia{"127.0.0.1", *port, 0, 0};
     EXPECT_EQ(sip_->dial(call), id);
-    EXPECT_TRUE(centre_.wait([&] { return centre_.ringing_.count(id) > 0; }));
+    if (wait_for_ringing) {
+      EXPECT_TRUE(centre_.wait([&] { return centre_.ringing_.count(id) > 0; }));
+    }
     return id;
   }
 
@@ -228,6 +230,17 @@ TEST_F(RemoteAnswerTest, PhoneAcceptingTalkAnswersAndTheCallerIsBridgedBothWays)
   // Asking again once the phone answered: nothing to do, nothing sent.
   EXPECT_TRUE(remote_answer(agent).accepted);
   hang_up(caller, agent, phone);
+}
+
+TEST_F(RemoteAnswerTest, AskedBeforeThePhoneRingsTheNotifyFollowsItsRinging) {
+  auto phone = start_phone("1001", kTalkPhone);
+  CallId agent = ring("1001", /*wait_for_ringing=*/false);  // the agent clicks at once
+  TalkReply reply = remote_answer(agent);
+  EXPECT_TRUE(reply.accepted);
+  EXPECT_EQ(reply.status, 200);
+  ASSERT_TRUE(centre_.wait([&] { return centre_.answered_.count(agent) > 0; }));
+  sip_->hangup(agent);
+  EXPECT_EQ(phone.get(), 0);
 }
 
 TEST_F(RemoteAnswerTest, PhoneRefusingTalkKeepsRingingUntilTheAgentPicksUp) {
