@@ -48,6 +48,36 @@ Result<InboundCalls::Impl::Call*> InboundCalls::Impl::own_call(const std::string
   return call;
 }
 
+// The agent answers from the desktop: the ringing phone is asked to pick up (NOTIFY Event:
+// talk). What the phone says decides the reply; its answer itself arrives as any answer does
+// (outbound_answered: bridge, recording, ACD), so the call goes on exactly as if picked up.
+void InboundCalls::Impl::answer(const std::string& record_id, const api::CallActor& by,
+                                std::function<void(Status)> done) {
+  auto found = own_call(record_id, by);
+  if (!found) return done(found.error());
+  Call& call = **found;
+  if (call.agent_leg)
+    return done(cc_error(ErrorKind::kConflict, "invalid_call_state", "the call is already answered"));
+  auto* s = sip();
+  if (!s) return done(cc_error(ErrorKind::kUnavailable, "telephony_unavailable", "telephony is stopping"));
+  sip::CallId caller = call.in.id, leg = call.ringing_leg;
+  s->remote_answer(leg, [this, caller, leg, done = std::move(done)](bool accepted, int status) {
+    loop_.post([this, caller, leg, accepted, status, done] {
+      Call* now = find(caller);
+      if (accepted || (now && now->agent_leg == leg)) return done({});  // picked up, either way
+      if (!now)
+        return done(cc_error(ErrorKind::kNotFound, "call_not_found", "the caller hung up"));
+      if (now->ringing_leg != leg)
+        return done(cc_error(ErrorKind::kConflict, "invalid_call_state",
+                             "the call stopped ringing on your phone"));
+      spdlog::info("call {}: the agent's phone cannot be answered from the desktop ({})",
+                   now->record_id, status == 408 ? std::string("no reply") : std::to_string(status));
+      done(cc_error(ErrorKind::kConflict, "not_supported_by_phone",
+                    "your phone cannot be answered from the desktop; pick up the handset"));
+    });
+  });
+}
+
 Status InboundCalls::Impl::call_action(const std::string& record_id, const api::CallActor& by,
                                        const std::string& action, const std::string& digits,
                                        const api::CallTarget& to) {
@@ -62,9 +92,8 @@ Status InboundCalls::Impl::call_action(const std::string& record_id, const api::
       return cc_error(ErrorKind::kConflict, "invalid_call_state", "the call is not answered yet");
     return {};
   };
-  if (action == "answer")
-    return cc_error(ErrorKind::kConflict, "not_supported_by_phone",
-                    "answer on the phone: it cannot be answered from the network");
+  if (action == "answer")  // answered from the desktop through answer(), which waits for the phone
+    return cc_error(ErrorKind::kConflict, "invalid_call_state", "answer the call with answer()");
   if (action == "hangup") {
     if (call.agent_leg) {
       call.end_reason = "agent_hangup";

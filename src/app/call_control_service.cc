@@ -38,8 +38,15 @@ Status CallControlService::action(const std::string& call_id, const api::CallAct
   });
 }
 
+// The phone's reply comes within SipOptions::remote_answer_timeout_ms (3 s), inside the 5 s.
 Status CallControlService::answer(const std::string& id, const api::CallActor& by) {
-  return action(id, by, "answer");
+  auto result = std::make_shared<std::promise<Status>>();
+  auto answer = result->get_future();
+  loop_.post([this, id, by, result] {
+    calls_.answer(id, by, [result](Status st) { result->set_value(std::move(st)); });
+  });
+  if (answer.wait_for(std::chrono::seconds(5)) != std::future_status::ready) return unavailable();
+  return answer.get();
 }
 Status CallControlService::hangup(const std::string& id, const api::CallActor& by) {
   return action(id, by, "hangup");

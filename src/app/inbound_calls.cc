@@ -517,6 +517,10 @@ Status InboundCalls::monitor(const std::string& call_id, const api::CallActor& s
                              api::MonitorMode mode) {
   return impl_->monitor(call_id, supervisor, mode);
 }
+void InboundCalls::answer(const std::string& call_id, const api::CallActor& by,
+                          std::function<void(Status)> done) {
+  impl_->answer(call_id, by, std::move(done));
+}
 void InboundCalls::offer(const AcdOffer& offer) { impl_->acd_offer(offer); }
 void InboundCalls::notice(const AcdNotice& notice) { impl_->acd_notice(notice); }
 void InboundCalls::on_playback_finished(sip::CallId id, std::uint64_t sequence) {

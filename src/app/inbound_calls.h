@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -78,6 +79,12 @@ class InboundCalls final : public sip::CallHandler,
   Status call_action(const std::string& call_id, const api::CallActor& by, const std::string& action,
                      const std::string& digits = "", const api::CallTarget& to = {});
   Status monitor(const std::string& call_id, const api::CallActor& supervisor, api::MonitorMode mode);
+  // The agent answers their ringing call from the desktop: their phone is asked to pick up
+  // (SipAdapter::remote_answer). `done` runs once, on the control loop, when the phone agreed
+  // (the call then connects as if answered on the handset) or could not (409
+  // not_supported_by_phone), within the adapter's remote answer time-out.
+  void answer(const std::string& call_id, const api::CallActor& by,
+              std::function<void(Status)> done);
 
   // OfferSink (control loop): the ACD chose an agent for a queued caller, or has news for one.
   void offer(const AcdOffer& offer) override;

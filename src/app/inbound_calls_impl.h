@@ -209,6 +209,8 @@ class InboundCalls::Impl {
   Status call_action(const std::string& record_id, const api::CallActor& by,
                      const std::string& action, const std::string& digits,
                      const api::CallTarget& to);
+  void answer(const std::string& record_id, const api::CallActor& by,
+              std::function<void(Status)> done);
   void release_agent(Call& call);
   Status requeue(sip::CallId id, Call& call, const std::string& queue);
   Status monitor(const std::string& record_id, const api::CallActor& sup, api::MonitorMode mode);
