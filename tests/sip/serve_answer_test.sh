@@ -11,35 +11,11 @@
 set -euo pipefail
 BIN=$1
 SRC=$2
-SCEN=$SRC/tests/sip/scenarios
-TMP=$(mktemp -d /tmp/sy-sip-answer.XXXXXX)
-SERVER_PID=
-BG=()
-cleanup() {
-  for p in "${BG[@]}"; do kill "$p" 2>/dev/null || true; done
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  [ -n "${SY_KEEP_TMP:-}" ] || rm -rf "$TMP"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; echo "--- server log"; tail -n 60 "$TMP/serve.log" || true; exit 1; }
-
-free_port() {  # a port free for UDP and TCP on 127.0.0.1
-  python3 - <<'PY'
-import socket
-for _ in range(100):
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
-    port = u.getsockname()[1]
-    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        t.bind(("127.0.0.1", port)); t.close(); u.close(); print(port); break
-    except OSError:
-        t.close(); u.close()
-PY
-}
+# shellcheck source=serve_common.sh
+source "$SRC/tests/sip/serve_common.sh" answer
 rtp_port() { echo $(( 40000 + (RANDOM % 1000) * 20 )); }
 
-echo "$(date +%T) demo data"
-"$BIN" demo-data --customers 200 --seed 1 --data "$TMP" >"$TMP/demo.log" 2>&1 || { cat "$TMP/demo.log"; exit 1; }
+demo_data
 AGENT_PW=$(grep -o "sign-in password [^ ]*" "$TMP/demo.log" | cut -d' ' -f3)
 SIP_PW=$(grep -o "phone (SIP) password [^ ]*" "$TMP/demo.log" | cut -d' ' -f4)
 [ -n "$AGENT_PW" ] && [ -n "$SIP_PW" ] || fail "demo passwords not printed"
@@ -56,22 +32,8 @@ nodes:
     hangup: {reason: ivr_complete}
 EOF
 
-SIP_PORT=$(free_port)
-RTP_MIN=$(( 30000 + (RANDOM % 300) * 20 ))
-cd "$TMP"
 SWITCHYARD_SIP_SERVICES="95598=$TMP/flow.yaml" SWITCHYARD_SIP_TRUNKS=127.0.0.1 \
-SWITCHYARD_RTP_PORT_MIN=$RTP_MIN SWITCHYARD_RTP_PORT_MAX=$((RTP_MIN + 199)) \
-SWITCHYARD_ACD_RING_TIMEOUT_S=20 SWITCHYARD_ACD_REQUIRE_REGISTERED_PHONE=true \
-  "$BIN" serve --data "$TMP" --http 127.0.0.1:0 --sip "127.0.0.1:$SIP_PORT" >"$TMP/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  grep -q "SIP on" "$TMP/serve.log" 2>/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || fail "serve exited"
-  sleep 0.1
-done
-grep -q "SIP on 127.0.0.1:$SIP_PORT" "$TMP/serve.log" || fail "serve did not start SIP"
-HTTP=$(grep -o "open http://[0-9.:]*" "$TMP/serve.log" | head -1 | sed 's|open ||')
-ADMIN_PW=$(grep -o "密码 [^ ]*" "$TMP/serve.log" | head -1 | cut -d' ' -f2)
+SWITCHYARD_ACD_RING_TIMEOUT_S=20 SWITCHYARD_ACD_REQUIRE_REGISTERED_PHONE=true start_serve
 
 login() {  # user password name: cookie jar $TMP/name.jar, CSRF token in $TMP/name.csrf
   curl -sf -c "$TMP/$3.jar" -H 'Content-Type: application/json' \
@@ -82,7 +44,6 @@ post() {  # name path body: prints "HTTP-status seconds", the body in $TMP/post.
   curl -s -o "$TMP/post.out" -w '%{http_code} %{time_total}\n' -b "$TMP/$1.jar" \
     -H "X-CSRF-Token: $(cat "$TMP/$1.csrf")" -H 'Content-Type: application/json' -d "$3" "$HTTP/api/v1/$2"
 }
-my_state() { curl -sf -b "$TMP/$1.jar" "$HTTP/api/v1/agents/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])'; }
 api() { curl -sf -b "$TMP/admin.jar" "$HTTP/api/v1/$1"; }
 error_code() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"]["code"])' "$TMP/post.out"; }
 login admin "$ADMIN_PW" admin
