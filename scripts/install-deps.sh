@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git curl
   libboost-dev libsqlite3-dev sqlite3 libpqxx-dev libpq-dev postgresql-15
   libargon2-dev libsodium-dev libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev wrk nginx-light
+  libgtest-dev libgmock-dev libbenchmark-dev wrk nginx-light zlib1g-dev
   libsofia-sip-ua-dev libspandsp-dev espeak-ng sox libsndfile1-dev libmp3lame-dev sip-tester baresip
   libxlsxwriter-dev libhpdf-dev poppler-utils
   kannel kannel-extras

@@ -13,6 +13,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <ctime>
 
+#include "http/encoding.h"
 #include "http/server_core.h"
 
 namespace sy::http::internal {
@@ -242,6 +243,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     worker_.record(req, res.status, elapsed);
     log_request(req, res.status, elapsed);
     if (res.websocket) return upgrade(std::move(res.websocket));
+    apply_content_coding(req, res);
     bool keep_alive = req.keep_alive && !core_.stopping;
     write(std::move(res), req, keep_alive, req.method == Method::kHead, version);
   }
@@ -301,12 +303,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     close_after_write_ = !keep_alive;
     bool bodiless = res.status == 204 || res.status == 304 || res.status < 200;
-    if (!bodiless) append_field(h, "Content-Length", std::to_string(res.body.size()));
+    if (!bodiless) append_field(h, "Content-Length", std::to_string(res.payload().size()));
     h += "\r\n\r\n";
     body_buf_.clear();
-    if (!head && !bodiless) body_buf_ = std::move(res.body);
+    shared_body_.reset();
+    if (!head && !bodiless) {
+      if (res.shared_body) {
+        shared_body_ = std::move(res.shared_body);  // kept alive until the write completes
+      } else {
+        body_buf_ = std::move(res.body);
+      }
+    }
     set_deadline(Clock::now() + core_.options.request_timeout);
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(header_buf_), asio::buffer(body_buf_)};
+    const std::string& out = shared_body_ ? *shared_body_ : body_buf_;
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(header_buf_), asio::buffer(out)};
     asio::async_write(
         socket_, buffers,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
@@ -391,6 +401,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string header_buf_;  // reused across the connection's responses
   std::string body_buf_;
+  std::shared_ptr<const std::string> shared_body_;  // a static file's cached bytes
   std::string remote_;
   Phase phase_ = Phase::kHeader;
   Clock::time_point request_start_{};

@@ -90,7 +90,9 @@ Response Response::file(const std::string& path) {
   if (!in) return error(ErrorKind::kNotFound, "not_found", "file not found");
   std::ostringstream data;
   data << in.rdbuf();
-  return text(200, std::move(data).str(), std::string(content_type_for_path(path)));
+  Response r = text(200, std::move(data).str(), std::string(content_type_for_path(path)));
+  r.accept_ranges = true;
+  return r;
 }
 
 std::string_view content_type_for_path(std::string_view path) {

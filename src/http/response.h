@@ -30,6 +30,12 @@ struct Response {
   Headers headers;  // Content-Type is kept in content_type, not here
   std::string content_type;
   std::string body;
+  // When set, the bytes sent instead of `body` (which stays empty): a cache's copy, shared
+  // rather than copied per request (static files).
+  std::shared_ptr<const std::string> shared_body;
+  // The body may be sent in part: a GET with "Range: bytes=…" gets 206 (or 416), uncompressed,
+  // and responses say "Accept-Ranges: bytes". Set by file() and for static files.
+  bool accept_ranges = false;
   // Set by accept_websocket: the connection becomes this WebSocket (see http/websocket.h).
   std::shared_ptr<WebSocketEndpoint> websocket;
 
@@ -45,9 +51,13 @@ struct Response {
   static Response no_content();  // 204
   // 101: upgrade this request's connection to a WebSocket served by `endpoint`.
   static Response accept_websocket(std::shared_ptr<WebSocketEndpoint> endpoint);
-  // A file's contents with a content type from its extension; 404 not_found if unreadable.
+  // A file's contents with a content type from its extension, open to Range requests; 404
+  // not_found if unreadable.
   // `path` is trusted (never built from request input; static pages go through the server).
   static Response file(const std::string& path);
+
+  // The bytes to send: *shared_body when set, else body.
+  const std::string& payload() const { return shared_body ? *shared_body : body; }
 
   // Appends a header (chainable): Response::json(200, j).with_header("Location", "/x").
   Response& with_header(std::string name, std::string value) {

@@ -6,7 +6,10 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <optional>
 #include <sstream>
+
+#include "http/encoding.h"
 
 namespace sy::http::internal {
 
@@ -19,6 +22,10 @@ const char* const kPageCsp =
     "frame-ancestors 'none'";
 
 namespace {
+
+// Files above this size, or past this total, are read per request and sent uncompressed.
+constexpr std::size_t kMaxCachedFileBytes = 16u << 20;
+constexpr std::size_t kMaxCacheBytes = 256u << 20;
 
 constexpr const char* kPlaceholder = R"(<!doctype html>
 <html lang="zh-CN">
@@ -125,32 +132,100 @@ Response StaticFiles::fallback(const Request& req) const {
   return r;
 }
 
+std::shared_ptr<const StaticFiles::Entry> StaticFiles::load(const fs::path& file, long long size,
+                                                            long long mtime_ns) const {
+  auto read_all = [](const fs::path& p) -> std::optional<std::string> {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream data;
+    data << in.rdbuf();
+    if (in.bad()) return std::nullopt;
+    return std::move(data).str();
+  };
+  const std::string& key = file.native();
+  std::lock_guard lock(mu_);
+  auto it = cache_.find(key);
+  if (it != cache_.end() && it->second->size == size && it->second->mtime_ns == mtime_ns) {
+    return it->second;
+  }
+  auto entry = std::make_shared<Entry>();
+  entry->size = size;
+  entry->mtime_ns = mtime_ns;
+  char etag[64];
+  std::snprintf(etag, sizeof etag, "\"%llx-%llx\"", static_cast<unsigned long long>(size),
+                static_cast<unsigned long long>(mtime_ns));
+  entry->etag = etag;
+  auto data = read_all(file);
+  if (!data) return nullptr;
+  entry->identity = std::make_shared<const std::string>(std::move(*data));
+  std::size_t bytes = entry->identity->size();
+  bool cacheable = bytes <= kMaxCachedFileBytes;
+  if (cacheable && bytes >= kMinCompressBytes &&
+      is_compressible_type(content_type_for_path(file.native()))) {
+    // A precompressed sibling from the build, if it is at least as new as the file.
+    fs::path gz_path = file;
+    gz_path += ".gz";
+    struct stat gz_st {};
+    std::optional<std::string> gz;
+    if (::stat(gz_path.c_str(), &gz_st) == 0 && S_ISREG(gz_st.st_mode) &&
+        gz_st.st_mtim.tv_sec >= static_cast<std::time_t>(mtime_ns / 1000000000LL)) {
+      gz = read_all(gz_path);
+    }
+    if (!gz) gz = gzip_compress(*entry->identity, 9);
+    if (gz->size() < bytes) entry->gzip = std::make_shared<const std::string>(std::move(*gz));
+  }
+  if (entry->gzip) bytes += entry->gzip->size();
+  if (it != cache_.end()) {
+    cached_bytes_ -= it->second->identity->size() +
+                     (it->second->gzip ? it->second->gzip->size() : 0);
+    cache_.erase(it);
+  }
+  if (cacheable && cached_bytes_ + bytes <= kMaxCacheBytes) {
+    cached_bytes_ += bytes;
+    cache_.emplace(key, entry);
+  } else {
+    entry->gzip.reset();  // not kept: sent as it is rather than compressed per request
+  }
+  return entry;
+}
+
 Response StaticFiles::serve_file(const Request& req, const fs::path& file) const {
   struct stat st {};
   if (::stat(file.c_str(), &st) != 0) return not_found(req);
-  char etag[64];
-  std::snprintf(etag, sizeof etag, "\"%llx-%llx\"", static_cast<unsigned long long>(st.st_size),
-                static_cast<unsigned long long>(st.st_mtim.tv_sec) * 1000000000ULL +
-                    static_cast<unsigned long long>(st.st_mtim.tv_nsec));
+  long long mtime_ns = static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL +
+                       static_cast<long long>(st.st_mtim.tv_nsec);
+  auto entry = load(file, static_cast<long long>(st.st_size), mtime_ns);
+  if (!entry) return not_found(req);
   Response r;
   std::string rel = file.native().substr(root_.native().size());
   r.headers.add("Cache-Control",
                 rel.rfind("/assets/", 0) == 0 ? "public, max-age=31536000, immutable" : "no-cache");
+  // gzip when the client takes it, except for a Range request: parts are of the stored bytes.
+  bool gzip = entry->gzip && !req.headers.has("Range");
+  if (gzip) {
+    auto ae = req.headers.get("Accept-Encoding");
+    gzip = ae && accepts_gzip(*ae);
+  }
+  std::string etag = entry->etag;
+  if (gzip) etag.insert(etag.size() - 1, "-gz");
   r.headers.add("ETag", etag);
   r.headers.add("Last-Modified", http_date(st.st_mtim.tv_sec));
   r.headers.add("Content-Security-Policy", kPageCsp);
+  if (entry->gzip) r.headers.add("Vary", "Accept-Encoding");
   auto inm = req.headers.get("If-None-Match");
   if (inm && (inm->find(etag) != std::string_view::npos || *inm == "*")) {
     r.status = 304;
     return r;
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return not_found(req);
-  std::ostringstream data;
-  data << in.rdbuf();
   r.status = 200;
-  r.body = std::move(data).str();
   r.content_type = std::string(content_type_for_path(file.native()));
+  if (gzip) {
+    r.shared_body = entry->gzip;
+    r.headers.add("Content-Encoding", "gzip");
+  } else {
+    r.shared_body = entry->identity;
+    r.accept_ranges = true;
+  }
   return r;
 }
 
