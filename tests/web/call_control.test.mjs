@@ -1,7 +1,7 @@
 // Call control through the agent desktop on real calls: a demo agent's phone (SIPp) registers,
 // the agent signs in and goes ready, a caller (SIPp for the signalling, an RTP endpoint here for
 // what they hear and key) dials 95598 and presses 0; the desktop rings. Through the page:
-// Answer (the phone cannot be answered from the network: the page says to pick up on the phone),
+// Answer (this phone refuses to be answered from the network: the page says to pick up on it),
 // digits from the keypad reach the caller as RFC 4733 events, the supervisor whispers and barges
 // from the agent monitor (their phone hears the call in each mode, the row shows the mode), and
 // a blind transfer to another registered extension rings that phone (which answers and later
@@ -95,7 +95,8 @@ test('through the desktop: answer, keypad digits to the caller, whisper and barg
   const { agent, agent2, boss, caller } = people
   assert.ok(caller, 'a demo customer with a phone of their own')
 
-  const phone = await tel.agentPhone(agent, { ringMs: 6000 })
+  // A desk phone that refuses the remote answer (489 to NOTIFY Event: talk), picked up 6 s later.
+  const phone = await tel.refusingPhone(agent, { ringMs: 6000 })
   // The transfer target: another agent's phone that answers and, a moment later, hangs up.
   const phone2 = await tel.phone(agent2, sipScenario('agent_hangup.xml'))
   const bossPhone = await tel.supervisorPhone(boss)
@@ -105,7 +106,7 @@ test('through the desktop: answer, keypad digits to the caller, whisper and barg
 
   const call = await callUntilRinging(desk, caller.phone)
   try {
-    // This phone cannot be answered from the network: the page says where to answer.
+    // This phone cannot be answered from the desktop: the page says where to answer.
     await desk.locator('[data-test=call-answer]').click()
     await desk.locator('.el-message').getByText('请在话机上接听').waitFor()
     await desk.locator('[data-test=call-phase]').getByText('通话中').waitFor({ timeout: 20000 })

@@ -228,6 +228,17 @@ export class Telephony {
     return this.phone(who, sipScenario('agent_phone_answer.xml'), opts)
   }
 
+  // A desk phone the desktop answers: rings until NOTIFY Event: talk, then answers and speaks.
+  talkPhone(who, opts) {
+    return this.phone(who, webScenario('agent_phone_talk.xml'), opts)
+  }
+
+  // A desk phone that refuses the remote answer (489), rings ringMs more, then answers and speaks.
+  // Only for tests that click Answer: it waits for the NOTIFY before ringing on.
+  refusingPhone(who, opts) {
+    return this.phone(who, sipScenario('agent_talk_refused.xml'), opts)
+  }
+
   // The supervisor's phone: answers at once; its media is an RtpEnd here (phone.media).
   async supervisorPhone(who) {
     const media = await RtpEnd.open()
