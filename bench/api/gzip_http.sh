@@ -2,15 +2,17 @@
 # What gzip costs and saves on a JSON API route: starts `switchyard serve` on a demo database,
 # signs in a bench user, prints the size of one page of GET /api/v1/customers with and without
 # gzip, then runs wrk on it without and with "Accept-Encoding: gzip" (requests/s, latency).
-# Loopback only; bounded in time (two wrk runs of DURATION each, 1 thread, 4 connections).
+# Loopback only; bounded in time (ROUNDS × two wrk runs of DURATION each, 1 thread, 4
+# connections).
 #
-#   bench/api/gzip_http.sh DATA_DIR [DURATION] [BINARY]
+#   [ROUNDS=1] bench/api/gzip_http.sh DATA_DIR [DURATION] [BINARY]
 #   DATA_DIR holds switchyard.db made by `switchyard demo-data --data DATA_DIR --customers N`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data=${1:?usage: gzip_http.sh DATA_DIR [DURATION] [BINARY]}
 duration=${2:-10s}
 bin=${3:-build/switchyard}
+rounds=${ROUNDS:-1}
 [ -f "$data/switchyard.db" ] || { echo "no database in $data (run switchyard demo-data --data $data first)" >&2; exit 2; }
 
 tmp=$(mktemp -d /tmp/sy-gzip-bench.XXXXXX)
@@ -54,7 +56,10 @@ done = function(summary, latency, requests)
     summary.bytes / summary.requests / 1024))
 end
 LUA
-echo "wrk -t1 -c4 -d$duration, no Accept-Encoding:"
-wrk -t1 -c4 -d"$duration" -s "$tmp/report.lua" -H "Cookie: $cookie" "$base$path" | tail -1
-echo "wrk -t1 -c4 -d$duration, Accept-Encoding: gzip:"
-wrk -t1 -c4 -d"$duration" -s "$tmp/report.lua" -H "Cookie: $cookie" -H 'Accept-Encoding: gzip' "$base$path" | tail -1
+# Alternating rounds, so that load from elsewhere on the machine falls on both alike.
+for round in $(seq "$rounds"); do
+  echo "round $round, wrk -t1 -c4 -d$duration, no Accept-Encoding:"
+  wrk -t1 -c4 -d"$duration" -s "$tmp/report.lua" -H "Cookie: $cookie" "$base$path" | tail -1
+  echo "round $round, wrk -t1 -c4 -d$duration, Accept-Encoding: gzip:"
+  wrk -t1 -c4 -d"$duration" -s "$tmp/report.lua" -H "Cookie: $cookie" -H 'Accept-Encoding: gzip' "$base$path" | tail -1
+done
