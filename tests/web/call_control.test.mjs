@@ -1,11 +1,17 @@
-// Call control through the agent desktop on real calls: a demo agent's phone (SIPp) registers,
+// Call control through the agent desktop on real calls: demo agents' phones (SIPp) register,
 // the agent signs in and goes ready, a caller (SIPp for the signalling, an RTP endpoint here for
 // what they hear and key) dials 95598 and presses 0; the desktop rings. Through the page:
-// Answer (this phone refuses to be answered from the network: the page says to pick up on it),
-// digits from the keypad reach the caller as RFC 4733 events, the supervisor whispers and barges
-// from the agent monitor (their phone hears the call in each mode, the row shows the mode), and
-// a blind transfer to another registered extension rings that phone (which answers and later
-// hangs up) while the agent's phone gets the BYE and the desktop is free.
+// - Answer: the desk phone picks up and the caller hears the agent; keypad digits reach the caller as RFC 4733 events, the supervisor listens, whispers
+//   and barges from the agent monitor (their phone hears the call in each mode, the row shows
+//   the mode), a blind transfer to another registered extension rings that phone (which answers
+//   and later hangs up) while the agent's phone gets the BYE and the desktop is free;
+// - consultation: the consulted phone rings (shown, joining not possible yet), answers (shown),
+//   Retrieve returns to the caller; consult again, three-way conference, complete the transfer
+//   (the agent's phone gets the BYE, the caller stays on);
+// - back to the IVR (in English): Answer on a phone that cannot be answered from the network
+//   says to pick up on the phone; the call's return points are listed with their English labels,
+//   the caller sent to the satisfaction survey presses 1 and the call record's IVR path has it.
+// Screenshots: wallboard while barging, the desktop consulting and in conference.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import path from 'node:path'
@@ -80,6 +86,14 @@ async function callUntilRinging(desk, phone) {
   return call
 }
 
+// Whether this server offers an endpoint (its OpenAPI description), for call control that lands
+// in steps.
+async function serverHas(route, method = 'post') {
+  const admin = await server.api('admin', server.adminPassword)
+  const doc = (await admin.get('/openapi.json')).body
+  return !!(doc && doc.paths && doc.paths[route] && doc.paths[route][method])
+}
+
 async function callRecord(phone) {
   const admin = await server.api('admin', server.adminPassword)
   let record
@@ -95,8 +109,8 @@ test('through the desktop: answer, keypad digits to the caller, whisper and barg
   const { agent, agent2, boss, caller } = people
   assert.ok(caller, 'a demo customer with a phone of their own')
 
-  // A desk phone that refuses the remote answer (489 to NOTIFY Event: talk), picked up 6 s later.
-  const phone = await tel.refusingPhone(agent, { ringMs: 6000 })
+  // A desk phone the desktop can answer (NOTIFY Event: talk): it rings until asked.
+  const phone = await tel.talkPhone(agent)
   // The transfer target: another agent's phone that answers and, a moment later, hangs up.
   const phone2 = await tel.phone(agent2, sipScenario('agent_hangup.xml'))
   const bossPhone = await tel.supervisorPhone(boss)
@@ -106,10 +120,11 @@ test('through the desktop: answer, keypad digits to the caller, whisper and barg
 
   const call = await callUntilRinging(desk, caller.phone)
   try {
-    // This phone cannot be answered from the desktop: the page says where to answer.
+    // Answer on the page: the phone picks up, the caller hears the agent speak.
     await desk.locator('[data-test=call-answer]').click()
-    await desk.locator('.el-message').getByText('请在话机上接听').waitFor()
     await desk.locator('[data-test=call-phase]').getByText('通话中').waitFor({ timeout: 20000 })
+    const heard = call.media.loud
+    await waitFor(() => call.media.loud >= heard + 25, 10000, 'the agent\'s voice at the caller')
     // Greyed out while talking: nothing to resume, no consultation to join.
     assert.equal(await desk.locator('[data-test=call-resume]').count(), 0)
     assert.equal(await desk.locator('[data-test=call-complete]').count(), 0)
@@ -159,4 +174,112 @@ test('through the desktop: answer, keypad digits to the caller, whisper and barg
   }
   await desk.context().close()
   await wall.context().close()
+})
+
+test('through the desktop: consult (ringing, answered), retrieve, consult again, conference, complete the transfer', async (t) => {
+  if (!people) return t.skip('this server has no demo agents')
+  if (!(await serverHas('/api/v1/calls/{id}/cancel-consult'))) return t.skip('this server has no consultation yet')
+  const { agent, agent2, caller } = people
+
+  const phone = await tel.agentPhone(agent, { ringMs: 1000 })
+  // The consulted extension: rings 2 s, answers, speaks, waits for the BYE; twice.
+  const phone2 = await tel.phone(agent2, sipScenario('agent_phone_answer.xml'), { ringMs: 2000, calls: 2 })
+  const desk = await readyDesk(agent)
+  const call = await callUntilRinging(desk, caller.phone)
+  const phase = desk.locator('[data-test=call-phase]')
+  const consultState = desk.locator('[data-test=call-consult-state]')
+  const consult = async () => {
+    await desk.locator('[data-test=call-consult]').click()
+    await desk.locator('input[data-test=target-extension]').fill(agent2.extension)
+    await desk.locator('[data-test=target-go]').click()
+    await phase.getByText('咨询中').waitFor()
+  }
+  try {
+    await phase.getByText('通话中').waitFor({ timeout: 20000 })
+    // The consulted phone rings: the caller is held, joining them is not possible yet.
+    await consult()
+    await consultState.getByText(`正在咨询 ${agent2.extension} · 对方振铃中`).waitFor()
+    assert.ok(await desk.locator('[data-test=call-conference]').isDisabled(), 'conference while the target rings')
+    assert.ok(await desk.locator('[data-test=call-hold]').isDisabled(), 'hold while consulting')
+    await consultState.getByText('对方已接听').waitFor({ timeout: 15000 })
+    await desk.screenshot({ path: screenshotPath('agent-desktop-consulting-zh.png'), fullPage: true })
+    // Retrieve: back to the caller.
+    await desk.locator('[data-test=call-retrieve]').click()
+    await phase.getByText('通话中').waitFor()
+    assert.equal(await consultState.count(), 0)
+
+    // Again, then all three talk, then the agent leaves the caller with the other extension.
+    await consult()
+    await consultState.getByText('对方已接听').waitFor({ timeout: 15000 })
+    await desk.locator('[data-test=call-conference]').click()
+    await phase.getByText('三方会议').waitFor()
+    await desk.locator('[data-test=call-conference-with]').getByText(agent2.extension).waitFor()
+    await desk.screenshot({ path: screenshotPath('agent-desktop-conference-zh.png'), fullPage: true })
+    await desk.locator('[data-test=call-complete]').click()
+    await desk.locator('[data-test=call-idle]').waitFor({ timeout: 15000 })
+    const agentLeg = await phone.done
+    assert.equal(agentLeg.code, 0, `the agent's phone: ${agentLeg.output.slice(-1500)}`)
+    assert.equal(call.exitCode, null, 'the caller is still on the line')
+  } catch (e) {
+    console.log(`--- server log (tail)\n${server.stderr.slice(-4000)}`)
+    throw e
+  } finally {
+    for (const p of [call, phone, phone2]) p.stop()
+  }
+  await desk.context().close()
+})
+
+test('back to the IVR from the desktop (English): the caller answers the satisfaction survey', async (t) => {
+  if (!people) return t.skip('this server has no demo agents')
+  if (!(await serverHas('/api/v1/calls/{id}/return-points', 'get'))) return t.skip('this server has no return points yet')
+  const { agent, caller } = people
+
+  // A desk phone that refuses to be answered from the network (489 to NOTIFY Event: talk).
+  const phone = await tel.refusingPhone(agent, { ringMs: 500 })
+  const desk = await readyDesk(agent, 'en-US')
+  const call = await callUntilRinging(desk, caller.phone)
+  try {
+    // Answer on the page: the phone refuses, the page says to pick up on the phone, which the
+    // agent does.
+    await desk.locator('[data-test=call-answer]').click()
+    await desk.locator('.el-message').getByText('Pick up on your phone').waitFor()
+    await desk.locator('[data-test=call-phase]').getByText('Talking').waitFor({ timeout: 20000 })
+    const callId = await desk.locator('[data-test=call-panel]').getAttribute('data-call-id')
+    assert.ok(callId)
+    // The dialog lists the flow's return points, labelled in English.
+    await desk.locator('[data-test=call-ivr-button]').click()
+    await desk.locator('[data-test=ivr-point-agent_pin]').getByText('PIN check').waitFor()
+    await desk.locator('[data-test=ivr-point-satisfaction_survey]').getByText('Satisfaction survey').click()
+    await desk.locator('[data-test=ivr-go]').click()
+    await desk.locator('[data-test=call-idle]').waitFor({ timeout: 15000 })
+    // The agent's phone is released; the caller hears the survey and presses 1 (keyed again
+    // until the flow thanks them and hangs up, in case the first key came before the question).
+    const agentLeg = await phone.done
+    assert.equal(agentLeg.code, 0, `the agent's phone: ${agentLeg.output.slice(-1500)}`)
+    let keyed = 0
+    await waitFor(async () => {
+      if (call.exitCode !== null) return true
+      if (Date.now() - keyed > 1500) {
+        keyed = Date.now()
+        await call.media.key('1')
+      }
+      return false
+    }, 30000, 'the survey to end the call')
+    const ended = await call.done
+    assert.equal(ended.code, 0, `the caller: ${ended.output.slice(-1500)}`)
+    const admin = await server.api('admin', server.adminPassword)
+    let record
+    await waitFor(async () => {
+      record = (await admin.get(`/calls/${encodeURIComponent(callId)}`)).body
+      return !!(record && record.ended_at)
+    }, 15000, 'the call record')
+    assert.match(String(record.ivr_path), /satisfaction_survey/)
+    assert.equal(record.agent, agent.username)
+  } catch (e) {
+    console.log(`--- server log (tail)\n${server.stderr.slice(-4000)}`)
+    throw e
+  } finally {
+    for (const p of [call, phone]) p.stop()
+  }
+  await desk.context().close()
 })

@@ -212,10 +212,11 @@ export class Telephony {
   }
 
   // A phone for `who` running `scenario` (a UAS on the registered port; -d is the ringing time
-  // of scenarios that pause before answering); keys: extra -key name value pairs.
-  async phone(who, scenario, { ringMs = 8000, keys = {} } = {}) {
+  // of scenarios that pause before answering); keys: extra -key name value pairs; calls: how many
+  // calls it takes before it ends.
+  async phone(who, scenario, { ringMs = 8000, keys = {}, calls = 1 } = {}) {
     const port = await freePort()
-    const args = ['-sf', scenario, '-i', '127.0.0.1', '-p', String(port), '-mp', rtpPort(), '-m', '1',
+    const args = ['-sf', scenario, '-i', '127.0.0.1', '-p', String(port), '-mp', rtpPort(), '-m', String(calls),
       '-d', String(ringMs), '-nostdin', '-timeout', '150s', '-timeout_error', '-key', 'ext', who.extension]
     for (const [k, v] of Object.entries(keys)) args.push('-key', k, String(v))
     const phone = this.#sipp(args)
