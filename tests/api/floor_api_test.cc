@@ -2,6 +2,10 @@
 // admin screens, the agent desktop and supervisors use them.
 #include <gtest/gtest.h>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
 #include <fstream>
 
 #include "api_harness.h"
@@ -9,6 +13,26 @@
 
 namespace sy::test {
 namespace {
+
+// A GET with extra request headers (Range, Accept-Encoding), as a browser's audio player
+// sends them; the reply's body is returned as sent (not decoded).
+boost::beast::http::response<boost::beast::http::string_body> get_with_headers(
+    std::uint16_t port, const std::string& cookie, const std::string& target,
+    const std::vector<std::pair<std::string, std::string>>& headers) {
+  namespace bhttp = boost::beast::http;
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  bhttp::request<bhttp::string_body> req{bhttp::verb::get, target, 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  req.set(bhttp::field::cookie, cookie);
+  for (const auto& [name, value] : headers) req.set(name, value);
+  bhttp::write(socket, req);
+  boost::beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(socket, buffer, res);
+  return res;
+}
 
 class FloorApi : public ::testing::Test {
  protected:
@@ -212,6 +236,19 @@ TEST_F(FloorApi, RecordingAudioOnlyForSupervisorsManagersAdminsAndTheCallsAgent)
   ASSERT_EQ(own.status, 200);
   EXPECT_EQ(own.header("Content-Type"), "audio/wav");
   EXPECT_EQ(own.body, audio);
+  EXPECT_EQ(own.header("Accept-Ranges"), "bytes");
+  // A player seeking: the bytes asked for, as stored (audio is never gzipped).
+  auto part = get_with_headers(s.port(), a1.cookie, "/api/v1/recordings/rec-1/audio",
+                               {{"Range", "bytes=4-11"}, {"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(part.result_int(), 206);
+  EXPECT_EQ(part["Content-Range"], "bytes 4-11/" + std::to_string(audio.size()));
+  EXPECT_EQ(part["Content-Type"], "audio/wav");
+  EXPECT_EQ(part["Content-Encoding"], "");
+  EXPECT_EQ(part.body(), audio.substr(4, 8));
+  auto past = get_with_headers(s.port(), a1.cookie, "/api/v1/recordings/rec-1/audio",
+                               {{"Range", "bytes=5000-"}});
+  EXPECT_EQ(past.result_int(), 416);
+  EXPECT_EQ(past["Content-Range"], "bytes */" + std::to_string(audio.size()));
   auto as_mp3 = a1.get("/api/v1/recordings/rec-2/audio");
   ASSERT_EQ(as_mp3.status, 200);
   EXPECT_EQ(as_mp3.header("Content-Type"), "audio/mpeg");
