@@ -23,7 +23,8 @@ const char* const kPageCsp =
 
 namespace {
 
-// Files above this size, or past this total, are read per request and sent uncompressed.
+// Files above this size are read per request and sent uncompressed; the cache holds at most
+// kMaxCacheBytes (identity and gzip bytes).
 constexpr std::size_t kMaxCachedFileBytes = 16u << 20;
 constexpr std::size_t kMaxCacheBytes = 256u << 20;
 
@@ -179,6 +180,27 @@ std::shared_ptr<const StaticFiles::Entry> StaticFiles::load(const fs::path& file
     cached_bytes_ -= it->second->identity->size() +
                      (it->second->gzip ? it->second->gzip->size() : 0);
     cache_.erase(it);
+  }
+  if (cacheable && cached_bytes_ + bytes > kMaxCacheBytes) {
+    // Full: drop what a rebuild replaced or removed (Vite names files by content, so old
+    // builds leave entries behind); if that is not enough, start afresh.
+    for (auto e = cache_.begin(); e != cache_.end();) {
+      struct stat cur {};
+      bool current = ::stat(e->first.c_str(), &cur) == 0 && cur.st_size == e->second->size &&
+                     static_cast<long long>(cur.st_mtim.tv_sec) * 1000000000LL +
+                             static_cast<long long>(cur.st_mtim.tv_nsec) ==
+                         e->second->mtime_ns;
+      if (current) {
+        ++e;
+        continue;
+      }
+      cached_bytes_ -= e->second->identity->size() + (e->second->gzip ? e->second->gzip->size() : 0);
+      e = cache_.erase(e);
+    }
+    if (cached_bytes_ + bytes > kMaxCacheBytes) {
+      cache_.clear();
+      cached_bytes_ = 0;
+    }
   }
   if (cacheable && cached_bytes_ + bytes <= kMaxCacheBytes) {
     cached_bytes_ += bytes;
