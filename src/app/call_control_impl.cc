@@ -57,9 +57,12 @@ void InboundCalls::Impl::answer(const std::string& record_id, const api::CallAct
   if (!found) return done(found.error());
   Call& call = **found;
   if (call.agent_leg)
-    return done(cc_error(ErrorKind::kConflict, "invalid_call_state", "the call is already answered"));
+    return done(
+        cc_error(ErrorKind::kConflict, "invalid_call_state", "the call is already answered"));
   auto* s = sip();
-  if (!s) return done(cc_error(ErrorKind::kUnavailable, "telephony_unavailable", "telephony is stopping"));
+  if (!s)
+    return done(
+        cc_error(ErrorKind::kUnavailable, "telephony_unavailable", "telephony is stopping"));
   sip::CallId caller = call.in.id, leg = call.ringing_leg;
   s->remote_answer(leg, [this, caller, leg, done = std::move(done)](bool accepted, int status) {
     loop_.post([this, caller, leg, accepted, status, done] {
@@ -70,8 +73,9 @@ void InboundCalls::Impl::answer(const std::string& record_id, const api::CallAct
       if (now->ringing_leg != leg)
         return done(cc_error(ErrorKind::kConflict, "invalid_call_state",
                              "the call stopped ringing on your phone"));
+      std::string why = status == 408 ? std::string("no reply") : std::to_string(status);
       spdlog::info("call {}: the agent's phone cannot be answered from the desktop ({})",
-                   now->record_id, status == 408 ? std::string("no reply") : std::to_string(status));
+                   now->record_id, why);
       done(cc_error(ErrorKind::kConflict, "not_supported_by_phone",
                     "your phone cannot be answered from the desktop; pick up the handset"));
     });
