@@ -1,14 +1,11 @@
 #include <hpdf.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
 
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "api/report_table.h"
+#include "api/xlsx_table.h"
 
 namespace sy::api {
 namespace {
@@ -78,66 +75,47 @@ std::string report_csv(const ReportTable& t) {
 }
 
 Result<std::string> report_xlsx(const ReportTable& t) {
-  char path[] = "/tmp/sy-report-XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0) return make_error(ErrorKind::kInternal, "export_failed", "no temporary file");
-  close(fd);
-  lxw_workbook* wb = workbook_new(path);
-  if (!wb) {
-    std::remove(path);
-    return make_error(ErrorKind::kInternal, "export_failed", "cannot start the workbook");
-  }
-  lxw_worksheet* ws = workbook_add_worksheet(wb, "report");
-  lxw_format* bold = workbook_add_format(wb);
-  format_set_bold(bold);
-  lxw_format* title = workbook_add_format(wb);
-  format_set_bold(title);
-  format_set_font_size(title, 14);
-  worksheet_write_string(ws, 0, 0, t.title.c_str(), title);
-  worksheet_write_string(ws, 1, 0, t.subtitle.c_str(), nullptr);
-  lxw_row_t row = 3;
-  for (std::size_t c = 0; c < t.columns.size(); ++c)
-    worksheet_write_string(ws, row, static_cast<lxw_col_t>(c), t.columns[c].title.c_str(), bold);
-  worksheet_set_column(ws, 0, 0, 24, nullptr);
-  worksheet_set_column(ws, 1, static_cast<lxw_col_t>(t.columns.size()), 12, nullptr);
-  auto write_row = [&](const ReportRow& r, lxw_format* f) {
+  using Style = XlsxTable::Style;
+  auto sheet = XlsxTable::create("report");
+  if (!sheet) return sheet.error();
+  XlsxTable& x = *sheet;
+  x.text(0, 0, t.title, Style::kTitle);
+  x.text(1, 0, t.subtitle);
+  std::uint32_t row = 3;
+  std::vector<std::string> header;
+  for (const auto& c : t.columns) header.push_back(c.title);
+  x.header(row, header);
+  x.column_width(0, 0, 24);
+  x.column_width(1, static_cast<std::uint16_t>(t.columns.size()), 12);
+  auto write_row = [&](const ReportRow& r, Style style) {
     ++row;
-    worksheet_write_string(ws, row, 0, r.label.c_str(), f);
+    x.text(row, 0, r.label, style);
     for (std::size_t i = 0; i < r.values.size(); ++i) {
-      auto col = static_cast<lxw_col_t>(i + 1);
+      auto col = static_cast<std::uint16_t>(i + 1);
       if (!r.values[i]) {
-        worksheet_write_string(ws, row, col, "-", f);
+        x.text(row, col, "-", style);
         continue;
       }
       const std::string& unit = t.columns[i + 1].unit;
       double v = *r.values[i];
       if (unit != "count" && unit != "seconds") v = std::round(v * 10) / 10;
       else v = std::round(v);
-      worksheet_write_number(ws, row, col, v, f);
+      x.number(row, col, v, style);
     }
   };
-  for (const auto& r : t.rows) write_row(r, nullptr);
-  write_row(t.totals, bold);
+  for (const auto& r : t.rows) write_row(r, Style::kPlain);
+  write_row(t.totals, Style::kBold);
   if (!t.extra_rows.empty()) {
     row += 2;
-    worksheet_write_string(ws, row, 0, t.extra_title.c_str(), bold);
+    x.text(row, 0, t.extra_title, Style::kBold);
     ++row;
-    for (std::size_t c = 0; c < t.extra_header.size(); ++c)
-      worksheet_write_string(ws, row, static_cast<lxw_col_t>(c), t.extra_header[c].c_str(), bold);
+    x.header(row, t.extra_header);
     for (const auto& r : t.extra_rows) {
       ++row;
-      for (std::size_t c = 0; c < r.size(); ++c)
-        worksheet_write_string(ws, row, static_cast<lxw_col_t>(c), r[c].c_str(), nullptr);
+      for (std::size_t c = 0; c < r.size(); ++c) x.text(row, static_cast<std::uint16_t>(c), r[c]);
     }
   }
-  lxw_error err = workbook_close(wb);
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::remove(path);
-  if (err != LXW_NO_ERROR)
-    return make_error(ErrorKind::kInternal, "export_failed", lxw_strerror(err));
-  return buf.str();
+  return x.finish();
 }
 
 Result<std::string> report_pdf(const ReportTable& t) {

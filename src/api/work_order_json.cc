@@ -1,15 +1,10 @@
 // Work-order JSON and exports (see work_order_json.h).
 #include "api/work_order_json.h"
 
-#include <unistd.h>
-#include <xlsxwriter.h>
-
-#include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "api/json_codec.h"
+#include "api/xlsx_table.h"
 
 namespace sy::api {
 namespace {
@@ -167,36 +162,17 @@ std::string work_orders_csv(const std::vector<store::WorkOrder>& orders, TimePoi
 
 Result<std::string> work_orders_xlsx(const std::vector<store::WorkOrder>& orders,
                                      TimePoint now) {
-  // libxlsxwriter writes a file: a private temporary one, read back and removed.
-  char path[] = "/tmp/sy-export-XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0) return make_error(ErrorKind::kInternal, "export_failed", "no temporary file");
-  close(fd);
-  lxw_workbook* wb = workbook_new(path);
-  if (!wb) {
-    std::remove(path);
-    return make_error(ErrorKind::kInternal, "export_failed", "cannot start the workbook");
-  }
-  lxw_worksheet* ws = workbook_add_worksheet(wb, "work orders");
-  lxw_format* bold = workbook_add_format(wb);
-  format_set_bold(bold);
-  for (std::size_t c = 0; c < std::size(kColumns); ++c)
-    worksheet_write_string(ws, 0, static_cast<lxw_col_t>(c), kColumns[c].name, bold);
+  auto sheet = XlsxTable::create("work orders");
+  if (!sheet) return sheet.error();
+  std::vector<std::string> header;
+  for (const auto& c : kColumns) header.push_back(c.name);
+  sheet->header(0, header);
   for (std::size_t r = 0; r < orders.size(); ++r) {
-    for (std::size_t c = 0; c < std::size(kColumns); ++c) {
-      std::string v = kColumns[c].value(orders[r], now);
-      worksheet_write_string(ws, static_cast<lxw_row_t>(r + 1), static_cast<lxw_col_t>(c),
-                             v.c_str(), nullptr);
-    }
+    for (std::size_t c = 0; c < std::size(kColumns); ++c)
+      sheet->text(static_cast<std::uint32_t>(r + 1), static_cast<std::uint16_t>(c),
+                  kColumns[c].value(orders[r], now));
   }
-  lxw_error err = workbook_close(wb);
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::remove(path);
-  if (err != LXW_NO_ERROR)
-    return make_error(ErrorKind::kInternal, "export_failed", lxw_strerror(err));
-  return buf.str();
+  return sheet->finish();
 }
 
 }  // namespace sy::api
