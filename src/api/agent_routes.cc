@@ -150,7 +150,15 @@ Result<store::Agent> my_agent(Context& ctx, const http::Request& req) {
 
 http::Response get_me(Context& ctx, http::Request& req) {
   auto a = my_agent(ctx, req);
-  return a ? http::Response::json(200, to_json(*a)) : http::Response::error(a.error());
+  if (!a) return http::Response::error(a.error());
+  nlohmann::json j = to_json(*a);
+  // Where the ACD rings the agent now: their own extension or the seat phone they picked.
+  j["current_extension"] = a->extension;
+  if (ctx.seats) {
+    if (auto snap = ctx.seats->seat_snapshot(); snap && snap->picked.count(a->id))
+      j["current_extension"] = snap->picked.at(a->id);
+  }
+  return http::Response::json(200, j);
 }
 
 http::Response set_my_state(Context& ctx, http::Request& req) {

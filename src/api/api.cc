@@ -12,6 +12,8 @@ namespace sy::api {
 void add_agent_desk_routes(http::Router& router, Context& ctx);
 // The wallboard's thresholds per queue (wallboard_routes.cc).
 void add_wallboard_routes(http::Router& router, Context& ctx);
+// Seat phones and picking where an agent sits (seat_routes.cc).
+void add_seat_routes(http::Router& router, Context& ctx);
 
 void audit(Context& ctx, const http::Request& req, const std::string& action,
            const std::string& target, const nlohmann::json& detail) {
@@ -53,6 +55,7 @@ void register_api(http::Router& router, Context& ctx) {
   add_call_control_routes(router, ctx);
   add_agent_desk_routes(router, ctx);
   add_wallboard_routes(router, ctx);
+  add_seat_routes(router, ctx);
   add_report_routes(router, ctx);
   add_quality_routes(router, ctx);
   http::OpenApiInfo info;

@@ -90,6 +90,11 @@ http::Response logout(Context& ctx, http::Request& req) {
   if (Status st = ctx.repos.sessions.remove(signed_in(req).token_hash); !st)
     return http::Response::error(st.error());
   ctx.events.close_session(signed_in(req).token_hash, events::kSignedOut);
+  // An agent signing out leaves the seat phone they picked (hot-desking) for the next one.
+  if (ctx.seats) {
+    if (auto agent = ctx.repos.agents.get_by_user(signed_in(req).user.id))
+      (void)ctx.seats->release_seat(agent->id);
+  }
   return http::Response::no_content().with_header(
       "Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }

@@ -46,6 +46,11 @@ CallActor actor_of(Context& ctx, const http::Request& req) {
   if (auto agent = ctx.repos.agents.get_by_user(who.user_id)) {
     who.agent_id = agent->id;
     who.extension = agent->extension;
+    // A seat phone the agent (or supervisor) picked is where their phone rings now.
+    if (ctx.seats) {
+      if (auto snap = ctx.seats->seat_snapshot(); snap && snap->picked.count(agent->id))
+        who.extension = snap->picked.at(agent->id);
+    }
   }
   return who;
 }

@@ -11,6 +11,7 @@
 #include "api/agent_presence.h"
 #include "api/call_control.h"
 #include "api/kb_suggestions.h"
+#include "api/seat_port.h"
 #include "auth/lockout.h"
 #include "core/clock.h"
 #include "events/hub.h"
@@ -52,6 +53,8 @@ struct Context {
   std::function<std::optional<std::vector<std::string>>(const store::User&)> supervised_queues;
   // The ACD, when one runs (serve); without it presence changes are only recorded.
   AgentPresencePort* presence = nullptr;
+  // Hot-desking (seat phones the agents pick), when the ACD runs.
+  SeatPort* seats = nullptr;
   // Call control on live calls, when telephony runs; without it /calls/{id}/{action} is 503.
   CallControlPort* call_control = nullptr;
 };

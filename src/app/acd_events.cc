@@ -222,6 +222,8 @@ void AcdEvents::on_desktop_gone(std::int64_t user_id, TimePoint since) {
                       if (!st)
                         spdlog::warn("desktop gone: agent {}: {}", agent_id, st.error().message);
                     });
+    // An agent who left frees the seat phone they picked for the next one.
+    acd_->return_to_own_extension(agent_id);
     return;
   }
 }

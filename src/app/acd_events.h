@@ -4,7 +4,8 @@
 // pops the caller's file while the phone rings; call.offer_withdrawn, call.answered and
 // call.ended; and queue.stats per queue on change and on a short period for the wallboard.
 // It also takes the desktop presence rule's verdict: an agent whose desktop has been gone for
-// the grace period is set not ready (break, source system, reason desktop_gone).
+// the grace period is set not ready (break, source system, reason desktop_gone) and leaves the
+// seat phone they picked, if any.
 //
 // Threading: the observer calls, tick() and on_desktop_gone run on the control thread and never
 // block. Publishing goes through one worker thread in order (it may read the call record for the

@@ -117,7 +117,7 @@ Status AcdService::add_agent(const store::Agent& a) {
   if (agents_.count(a.id)) return {};
   auto id = engine_->add_agent(agent_spec(a));
   if (!id) return id.error();
-  agents_[a.id] = AgentInfo{*id, a.extension, a.user_id, a.username, a.region_code};
+  agents_[a.id] = AgentInfo{*id, a.extension, a.extension, a.user_id, a.username, a.region_code};
   if (store_ids_.size() <= *id) store_ids_.resize(*id + 1, 0);
   store_ids_[*id] = a.id;
   by_extension_[a.extension] = a.id;
@@ -156,10 +156,112 @@ void AcdService::set_state(std::int64_t agent_id, store::AgentPresence state,
     done(st);
     return;
   }
+  // Offline ends the day at a seat: the seat is free for the next agent.
+  if (state == store::AgentPresence::kOffline) move_agent(agent_id, it->second, it->second.own_extension);
   repos_.agents.submit_state({0, agent_id, state, kept_reason, source, clock_.now()},
                              std::move(done));
   notify_agent(it->second.engine_id, source);
   schedule_tick();
+}
+
+template <class T, class Fn>
+Result<T> AcdService::on_control(Fn fn) {
+  auto result = std::make_shared<std::promise<Result<T>>>();
+  auto answer = result->get_future();
+  control_([fn = std::move(fn), result]() mutable { result->set_value(fn()); });
+  if (answer.wait_for(std::chrono::seconds(5)) != std::future_status::ready)
+    return acd_error(ErrorKind::kUnavailable, "acd_unavailable",
+                     "the call distributor did not answer in time; try again");
+  return answer.get();
+}
+
+void AcdService::move_agent(std::int64_t agent_id, AgentInfo& info, const std::string& extension) {
+  if (info.extension == extension) return;
+  if (info.extension != info.own_extension) seat_holders_.erase(info.extension);
+  auto mapped = by_extension_.find(info.extension);
+  if (mapped != by_extension_.end() && mapped->second == agent_id) by_extension_.erase(mapped);
+  info.extension = extension;
+  by_extension_[extension] = agent_id;
+  if (extension != info.own_extension) seat_holders_[extension] = agent_id;
+  spdlog::info("ACD: agent {} is reached at extension {}{}", info.username, extension,
+               extension == info.own_extension ? " (their own)" : " (a seat)");
+}
+
+std::string AcdService::extension_of(std::int64_t agent_id) const {
+  auto it = agents_.find(agent_id);
+  return it == agents_.end() ? std::string() : it->second.extension;
+}
+
+Status AcdService::pick_seat(const store::Agent& agent, const std::string& extension) {
+  if (Status st = add_agent(agent); !st) return st;
+  AgentInfo& info = agents_.at(agent.id);
+  if (info.extension == extension) return {};
+  routing::AgentState now_state = engine_->agent_state(info.engine_id);
+  if (now_state == routing::AgentState::kReserved || now_state == routing::AgentState::kOnCall)
+    return acd_error(ErrorKind::kConflict, "agent_busy",
+                     "a call is ringing or in progress; change the extension after it");
+  bool own = extension == info.own_extension;
+  if (!own) {
+    auto holder = seat_holders_.find(extension);
+    if (holder != seat_holders_.end() && holder->second != agent.id) {
+      auto other = agents_.find(holder->second);
+      return acd_error(ErrorKind::kConflict, "seat_taken",
+                       "extension " + extension + " is taken by " +
+                           (other == agents_.end() ? std::string("another agent")
+                                                   : other->second.username));
+    }
+    // A seat is never another agent's own extension (the store refuses that); still, never
+    // take over an extension the ACD rings for someone else.
+    auto mapped = by_extension_.find(extension);
+    if (mapped != by_extension_.end() && mapped->second != agent.id)
+      return acd_error(ErrorKind::kConflict, "seat_taken",
+                       "extension " + extension + " belongs to another agent");
+  }
+  if (now_state == routing::AgentState::kReady && options_.require_registered_phone &&
+      !registered_.count(extension))
+    return acd_error(ErrorKind::kConflict, "phone_not_registered",
+                     "no phone is registered at extension " + extension +
+                         "; go not ready first or register the phone");
+  move_agent(agent.id, info, extension);
+  notify_agent(info.engine_id, "agent");
+  return {};
+}
+
+void AcdService::return_to_own_extension(std::int64_t agent_id) {
+  auto it = agents_.find(agent_id);
+  if (it == agents_.end() || it->second.extension == it->second.own_extension) return;
+  move_agent(agent_id, it->second, it->second.own_extension);
+  notify_agent(it->second.engine_id, "system");
+}
+
+Result<api::SeatSnapshot> AcdService::seat_snapshot() {
+  return on_control<api::SeatSnapshot>([this]() -> Result<api::SeatSnapshot> {
+    api::SeatSnapshot out;
+    for (const auto& [ext, agent] : seat_holders_) {
+      out.held[ext] = agent;
+      out.picked[agent] = ext;
+    }
+    out.registered.insert(registered_.begin(), registered_.end());
+    return out;
+  });
+}
+
+Status AcdService::pick_extension(const store::Agent& agent, const std::string& extension) {
+  auto r = on_control<bool>([this, agent, extension]() -> Result<bool> {
+    if (Status st = pick_seat(agent, extension); !st) return st.error();
+    return true;
+  });
+  if (!r) return r.error();
+  return {};
+}
+
+Status AcdService::release_seat(std::int64_t agent_id) {
+  auto r = on_control<bool>([this, agent_id]() -> Result<bool> {
+    return_to_own_extension(agent_id);
+    return true;
+  });
+  if (!r) return r.error();
+  return {};
 }
 
 Status AcdService::change_state(std::int64_t agent_id, store::AgentPresence state,

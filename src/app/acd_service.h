@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "api/agent_presence.h"
+#include "api/seat_port.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "routing/engine.h"
@@ -125,7 +126,7 @@ struct AcdOptions {
   std::vector<std::pair<std::string, int>> region_caps;
 };
 
-class AcdService final : public api::AgentPresencePort {
+class AcdService final : public api::AgentPresencePort, public api::SeatPort {
  public:
   using Executor = std::function<void(std::function<void()>)>;
 
@@ -160,16 +161,28 @@ class AcdService final : public api::AgentPresencePort {
   std::string routing_reason(const std::string& call_id) const;
   std::optional<routing::AgentState> agent_state(std::int64_t agent_id) const;
   std::size_t waiting_count() const { return engine_->waiting_count(); }
+  // Hot-desking. The extension the ACD rings for the agent now ("" when it does not know them).
+  std::string extension_of(std::int64_t agent_id) const;
+  // From now on ring `extension` (a seat phone, or the agent's own). Errors as
+  // api::SeatPort::pick_extension. Offers already ringing are not moved.
+  Status pick_seat(const store::Agent& agent, const std::string& extension);
+  // Back to the agent's own extension; the seat is free for others. No-op when at their own.
+  void return_to_own_extension(std::int64_t agent_id);
 
   // --- any thread -------------------------------------------------------------------------
   // api::AgentPresencePort: posts set_state to the control thread and waits (up to 5 s).
   Status change_state(std::int64_t agent_id, store::AgentPresence state, const std::string& reason,
                       const std::string& source) override;
+  // api::SeatPort: each posts to the control thread and waits (up to 5 s).
+  Result<api::SeatSnapshot> seat_snapshot() override;
+  Status pick_extension(const store::Agent& agent, const std::string& extension) override;
+  Status release_seat(std::int64_t agent_id) override;
 
  private:
   struct AgentInfo {
     routing::AgentId engine_id = routing::kNoAgent;
-    std::string extension;
+    std::string extension;      // rung now: the agent's own, or the seat they picked
+    std::string own_extension;  // from the agent's row
     std::int64_t user_id = 0;
     std::string username;
     std::optional<std::string> region_code;
@@ -193,6 +206,11 @@ class AcdService final : public api::AgentPresencePort {
   // Ticks the engine and keeps what it decided for the next delivery to the sink.
   void collect();
   void forget(const std::string& call_id);
+  // Points the agent's maps at `extension` (no checks, no events).
+  void move_agent(std::int64_t agent_id, AgentInfo& info, const std::string& extension);
+  // Runs `fn` on the control thread and waits for its answer (up to 5 s).
+  template <class T, class Fn>
+  Result<T> on_control(Fn fn);
 
   store::Repositories& repos_;
   const Clock& clock_;
@@ -205,6 +223,7 @@ class AcdService final : public api::AgentPresencePort {
   std::vector<std::int64_t> store_ids_;                           // engine id → store agent id
   std::unordered_map<std::string, std::int64_t> by_extension_;    // extension → store agent id
   std::unordered_set<std::string> registered_;                    // extensions with a live phone
+  std::unordered_map<std::string, std::int64_t> seat_holders_;    // seat extension → agent
   std::unordered_map<std::string, CallInfo> calls_;               // call id → contact
   std::unordered_map<routing::ContactId, std::string> call_ids_;  // contact → call id
   bool tick_scheduled_ = false;

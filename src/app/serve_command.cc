@@ -218,6 +218,7 @@ int serve_command(const std::vector<std::string>& args) {
                   st.error().message);
   } else {
     ctx.presence = &acd;
+    ctx.seats = &acd;  // hot-desking: seat phones agents pick
     acd_running = true;
     loop.every(std::chrono::milliseconds(200), [&acd] { acd.tick(); });
   }

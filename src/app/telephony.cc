@@ -40,13 +40,18 @@ class RunningTelephony final : public Telephony {
     options.retry_after_s = config.sip.retry_after_s;
     options.session_expires_s = config.sip.session_expires_s;
     options.realm = config.sip.domain;
-    // Agent phones register with the extension and SIP password stored for the agent.
+    // Agent phones register with the extension and SIP password stored for the agent; seat
+    // phones (hot-desking, no agent of their own) with the seat's.
     sip::Registrar registrar;
     registrar.events = &calls_;
     registrar.credentials = [&repos](const std::string& extension) -> std::optional<sip::PhoneCredential> {
-      auto agent = repos.agents.get_by_extension(extension);
-      if (!agent || agent->sip_ha1.empty()) return std::nullopt;
-      return sip::PhoneCredential{agent->sip_ha1, agent->sip_realm};
+      if (auto agent = repos.agents.get_by_extension(extension))
+        return agent->sip_ha1.empty()
+                   ? std::nullopt
+                   : std::optional(sip::PhoneCredential{agent->sip_ha1, agent->sip_realm});
+      auto seat = repos.seats.get_by_extension(extension);
+      if (!seat || seat->sip_ha1.empty()) return std::nullopt;
+      return sip::PhoneCredential{seat->sip_ha1, seat->sip_realm};
     };
     auto adapter = sip::SipAdapter::start(options, calls_, std::move(registrar));
     if (!adapter) {

@@ -76,12 +76,13 @@ Status check_values(const std::vector<NamedLevel>& skills, int chat_capacity) {
   return ok_status();
 }
 
-// The extension is free for this user (no other user or agent holds it).
+// The extension is free for this user (no other user, agent or seat phone holds it).
 Status check_extension_free(Connection& conn, const std::string& ext, std::int64_t user_id) {
   Value p[] = {Value{ext}, Value{user_id}};
   auto taken = sql::exists(conn,
                            "SELECT 1 FROM users WHERE extension = $1 AND id <> $2 UNION ALL "
-                           "SELECT 1 FROM agents WHERE extension = $1 AND user_id <> $2",
+                           "SELECT 1 FROM agents WHERE extension = $1 AND user_id <> $2 UNION ALL "
+                           "SELECT 1 FROM seats WHERE extension = $1",
                            p);
   if (!taken.ok()) return taken.error();
   if (*taken) return sql::conflict("extension_taken", "extension " + ext + " is in use", "extension");

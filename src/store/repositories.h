@@ -17,6 +17,7 @@
 #include "store/region_repository.h"
 #include "store/report_repository.h"
 #include "store/screen_pop_repository.h"
+#include "store/seat_repository.h"
 #include "store/session_repository.h"
 #include "store/skill_repository.h"
 #include "store/sms_outbox.h"
@@ -47,7 +48,8 @@ struct Repositories {
         recordings(db),
         reports(db),
         sms_outbox(db),
-        quality(db, clock) {}
+        quality(db, clock),
+        seats(db, clock) {}
 
   UserRepository users;
   SessionRepository sessions;
@@ -69,6 +71,7 @@ struct Repositories {
   ReportRepository reports;
   SmsOutboxRepository sms_outbox;
   QualityRepository quality;
+  SeatRepository seats;
 };
 
 }  // namespace sy::store
