@@ -119,6 +119,11 @@ void print_floor(const demo::FloorResult& f) {
       f.last_extension.c_str(), f.supervisor_usernames.at(0).c_str(),
       f.supervisor_usernames.at(1).c_str(), f.password.c_str(), f.sip_password.c_str(), f.skills,
       f.queues, f.agents, f.supervisors);
+  if (!f.first_seat.empty())
+    std::printf(
+        "Demo seat phones %s … %s in region %s (3楼A区1号 …): register a desk phone there with\n"
+        "  the phone (SIP) password %s; an agent picks the seat on the desktop (分机/Extension)\n",
+        f.first_seat.c_str(), f.last_seat.c_str(), f.seat_region.c_str(), f.sip_password.c_str());
 }
 
 }  // namespace

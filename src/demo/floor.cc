@@ -188,6 +188,26 @@ Result<FloorResult> load_floor(store::Database& db, const Clock& clock,
     if (*made) ++out.supervisors;
     out.supervisor_usernames.push_back(user.username);
   }
+
+  // Seat phones in the first centre's city for hot-desking: no agent owns them; an agent who
+  // sits there picks the seat on the desktop. Same phone password as the agents' phones.
+  out.seat_region = cities[0];
+  for (int i = 0; i < options.seats; ++i) {
+    std::string ext = std::to_string(8101 + i);
+    store::NewSeat seat;
+    seat.extension = ext;
+    seat.sip_realm = options.sip_realm;
+    seat.sip_ha1 = auth::sip_ha1(ext, options.sip_realm, out.sip_password);
+    seat.region_code = cities[0];
+    seat.label = "3楼A区" + std::to_string(i + 1) + "号";
+    auto made = repos.seats.create(seat);
+    if (made) ++out.seats;
+    else if (!exists_code(made.error(), "extension_taken")) return made.error();
+  }
+  if (options.seats > 0) {
+    out.first_seat = "8101";
+    out.last_seat = std::to_string(8100 + options.seats);
+  }
   return out;
 }
 
