@@ -121,9 +121,9 @@ void print_floor(const demo::FloorResult& f) {
       f.queues, f.agents, f.supervisors);
   if (!f.first_seat.empty())
     std::printf(
-        "Demo seat phones %s … %s in region %s (3楼A区1号 …): register a desk phone there with\n"
-        "  the phone (SIP) password %s; an agent picks the seat on the desktop (分机/Extension)\n",
-        f.first_seat.c_str(), f.last_seat.c_str(), f.seat_region.c_str(), f.sip_password.c_str());
+        "Demo seat phones %s … %s in region %s (3楼A区1号 …): desk phones register there with the\n"
+        "  agents' phone password above; an agent picks the seat on the desktop (分机/Extension)\n",
+        f.first_seat.c_str(), f.last_seat.c_str(), f.seat_region.c_str());
 }
 
 }  // namespace
