@@ -1,149 +1,27 @@
 // Work orders (see work_order_repository.h). The workflow engine decides; this file gathers
 // the facts it needs, and writes its decision with the audit row in the same unit of work.
+// Numbering, the search queries and the deadline sweep have files of their own
+// (work_order_numbering.cc, work_order_search.cc, work_order_deadlines.cc).
 #include "store/work_order_repository.h"
-
-#include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-#include <chrono>
 
 #include <nlohmann/json.hpp>
 
 #include "store/outage_queries.h"
-#include "store/sms_outbox.h"
 #include "store/sql_support.h"
+#include "store/work_order_rows.h"
 
 namespace sy::store {
 namespace {
 
 using workflow::Action;
 using workflow::OrderState;
-
-constexpr const char* kColumns =
-    "w.id, w.number, w.type_code, w.subtype, w.customer_id, w.account_id, "
-    "COALESCE(a.account_no, ''), COALESCE(c.name, ''), w.phone, w.region_code, w.area_class, "
-    "w.description, w.channel, w.call_id, w.fields, w.state, w.step, w.department, "
-    "w.responsible_region, w.assignee_user_id, w.parent_id, w.outage_id, w.escalation_level, "
-    "w.urge_count, w.step_started_at, w.arrived_at, w.step_window_start, w.step_due_at, "
-    "w.step_warned, w.due_at, w.due_warned, w.due_breached, w.overdue, w.next_check_at, "
-    "w.created_by, w.created_at, w.updated_at, w.resolved_at, w.closed_at";
-constexpr const char* kFrom =
-    " FROM work_orders w LEFT JOIN accounts a ON a.id = w.account_id"
-    " LEFT JOIN customers c ON c.id = w.customer_id";
-
-WorkOrder decode(const Row& r) {
-  WorkOrder o;
-  o.id = r.i64(0);
-  o.number = r.text(1);
-  o.type_code = r.text(2);
-  o.subtype = r.text(3);
-  o.customer_id = r.opt_i64(4);
-  o.account_id = r.opt_i64(5);
-  o.account_no = r.text(6);
-  o.customer_name = r.text(7);
-  o.phone = r.text(8);
-  o.region_code = r.text(9);
-  o.area_class = r.text(10);
-  o.description = r.text(11);
-  o.channel = r.text(12);
-  o.call_id = r.opt_text(13);
-  o.fields_json = r.text(14);
-  workflow::OrderProgress& p = o.progress;
-  p.state = workflow::parse_state(r.text(15)).value_or(OrderState::kNew);
-  p.step = static_cast<int>(r.i64(16));
-  p.department = r.text(17);
-  p.responsible_region = r.text(18);
-  o.assignee_user_id = r.opt_i64(19);
-  o.parent_id = r.opt_i64(20);
-  o.outage_id = r.opt_i64(21);
-  p.escalation_level = static_cast<int>(r.i64(22));
-  p.urge_count = static_cast<int>(r.i64(23));
-  p.step_started_at = sql::opt_time_at(r, 24);
-  p.arrived_at = sql::opt_time_at(r, 25);
-  p.step_window_start = sql::opt_time_at(r, 26);
-  p.step_due_at = sql::opt_time_at(r, 27);
-  p.step_warned = r.i64(28) != 0;
-  p.due_at = sql::opt_time_at(r, 29);
-  p.due_warned = r.i64(30) != 0;
-  p.due_breached = r.i64(31) != 0;
-  p.overdue = r.i64(32) != 0;
-  o.next_check_at = sql::opt_time_at(r, 33);
-  o.created_by = r.opt_i64(34);
-  p.created_at = sql::time_at(r, 35);
-  o.updated_at = sql::time_at(r, 36);
-  p.resolved_at = sql::opt_time_at(r, 37);
-  p.closed_at = sql::opt_time_at(r, 38);
-  p.region_code = o.region_code;
-  return o;
-}
-
-Error order_not_found() {
-  return sql::not_found("work_order_not_found", "no work order with this id");
-}
-
-Value state_value(OrderState s) { return Value{std::string(workflow::to_string(s))}; }
-
-Result<std::optional<WorkOrder>> load(Connection& conn, std::int64_t id) {
-  static const std::string kSql = std::string("SELECT ") + kColumns + kFrom + " WHERE w.id = $1";
-  Value p[] = {Value{id}};
-  auto row = conn.query_one(kSql, p);
-  if (!row.ok()) return row.error();
-  if (!*row) return std::optional<WorkOrder>();
-  return std::optional<WorkOrder>(decode(**row));
-}
-
-Status append_transition(Connection& conn, std::int64_t order_id, TimePoint at,
-                         std::optional<std::int64_t> user_id, std::optional<OrderState> from,
-                         OrderState to, std::string_view action, const std::string& note) {
-  Value p[] = {Value{order_id},
-               sql::ms(at),
-               int_or_null(user_id),
-               from ? state_value(*from) : Value{},
-               state_value(to),
-               Value{std::string(action)},
-               Value{note}};
-  auto r = conn.exec(
-      "INSERT INTO work_order_transitions (order_id, at, user_id, from_state, to_state, action, "
-      "note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-      p);
-  if (!r.ok()) return r.error();
-  return ok_status();
-}
-
-// Writes the engine's progress (and assignee) back to the order.
-Status save_progress(Connection& conn, std::int64_t id, const workflow::OrderProgress& p,
-                     std::optional<std::int64_t> assignee, TimePoint now) {
-  Value v[] = {state_value(p.state),
-               Value{std::int64_t{p.step}},
-               Value{p.department},
-               Value{p.responsible_region},
-               int_or_null(assignee),
-               Value{std::int64_t{p.escalation_level}},
-               Value{std::int64_t{p.urge_count}},
-               sql::opt_ms(p.step_started_at),
-               sql::opt_ms(p.arrived_at),
-               sql::opt_ms(p.step_window_start),
-               sql::opt_ms(p.step_due_at),
-               sql::flag(p.step_warned),
-               sql::opt_ms(p.due_at),
-               sql::flag(p.due_warned),
-               sql::flag(p.due_breached),
-               sql::flag(p.overdue),
-               sql::opt_ms(workflow::next_check_at(p)),
-               sql::ms(now),
-               sql::opt_ms(p.resolved_at),
-               sql::opt_ms(p.closed_at),
-               Value{id}};
-  auto r = conn.exec(
-      "UPDATE work_orders SET state = $1, step = $2, department = $3, responsible_region = $4, "
-      "assignee_user_id = $5, escalation_level = $6, urge_count = $7, step_started_at = $8, "
-      "arrived_at = $9, step_window_start = $10, step_due_at = $11, step_warned = $12, "
-      "due_at = $13, due_warned = $14, due_breached = $15, overdue = $16, next_check_at = $17, "
-      "updated_at = $18, resolved_at = $19, closed_at = $20 WHERE id = $21",
-      v);
-  if (!r.ok()) return r.error();
-  return ok_status();
-}
+using work_order_rows::append_transition;
+using work_order_rows::load;
+using work_order_rows::number_day;
+using work_order_rows::order_not_found;
+using work_order_rows::queue_sms;
+using work_order_rows::save_progress;
+using work_order_rows::state_value;
 
 // The facts the engine needs about who and where the order is for.
 struct Subject {
@@ -234,13 +112,6 @@ Status find_outage(Connection& conn, const std::string& region, TimePoint now,
     break;
   }
   return ok_status();
-}
-
-// The local day of `now` as YYYYMMDD.
-std::string number_day(const workflow::BusinessCalendar& cal, TimePoint now) {
-  std::string day = workflow::format_date(cal.local_date(now));
-  day.erase(std::remove(day.begin(), day.end(), '-'), day.end());
-  return day;
 }
 
 // The order's id, or nullopt when its number is taken (numbered by another process).
@@ -335,38 +206,6 @@ Status close_merged_children(Connection& conn, std::int64_t parent_id, const std
                              "close", "closed with " + number));
   }
   return ok_status();
-}
-
-// Queues the SMS telling the assignee of `kind` (when they have a mobile number).
-Status queue_sms(Connection& conn, std::int64_t assignee, std::string_view kind,
-                 const WorkOrder& o, const std::string& type_name, const std::string& detail,
-                 TimePoint now) {
-  auto mobile = sms_sql::user_mobile(conn, assignee);
-  if (!mobile.ok()) return mobile.error();
-  if (!*mobile || (*mobile)->empty()) return ok_status();
-  return sms_sql::enqueue(conn, **mobile,
-                          sms_sql::work_order_text(kind, o.number, type_name, detail), kind,
-                          o.id, now);
-}
-
-// "11月23日 14:30" in the centre's local time.
-std::string local_time_text(TimePoint t, int utc_offset_minutes) {
-  auto local = std::chrono::floor<std::chrono::minutes>(t) + std::chrono::minutes(utc_offset_minutes);
-  auto day = std::chrono::floor<std::chrono::days>(local);
-  std::chrono::year_month_day ymd{day};
-  std::chrono::hh_mm_ss hms{local - day};
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%u月%u日 %02d:%02d", static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
-                static_cast<int>(hms.minutes().count()));
-  return buf;
-}
-
-Result<std::string> region_name(Connection& conn, const std::string& code) {
-  Value p[] = {Value{code}};
-  auto row = conn.query_one("SELECT name FROM regions WHERE code = $1", p);
-  if (!row.ok()) return row.error();
-  return *row ? (*row)->text(0) : code;
 }
 
 // Attaches data to the order's newest audit row (written in the same unit of work).
@@ -471,53 +310,9 @@ Result<WorkOrder> WorkOrderRepository::create(const NewWorkOrder& o) {
   return out;
 }
 
-Result<std::string> WorkOrderRepository::next_number(Connection& conn, const std::string& day,
-                                                     bool reload) {
-  std::lock_guard lock(numbers_mu_);
-  if (reload || numbers_day_ != day) {
-    // The highest number of the day written so far (and the counter older versions and the
-    // demo loader keep).
-    std::string low = "GD" + day + "000000";
-    std::string high = "GD" + day + "999999";
-    Value p[] = {Value{low}, Value{high}, Value{day}};
-    auto row = conn.query_one(
-        "SELECT (SELECT MAX(number) FROM work_orders WHERE number >= $1 AND number <= $2), "
-        "(SELECT last_seq FROM work_order_counters WHERE day = $3)",
-        p);
-    if (!row.ok()) return row.error();
-    std::int64_t last = 0;
-    if (auto top = (*row)->opt_text(0); top && top->size() == low.size())
-      last = std::strtoll(top->c_str() + 10, nullptr, 10);
-    if (auto counter = (*row)->opt_i64(1)) last = std::max(last, *counter);
-    numbers_day_ = day;
-    numbers_last_ = last;
-  }
-  char seq[24];
-  std::snprintf(seq, sizeof seq, "%06lld", static_cast<long long>(++numbers_last_));
-  std::string number("GD");
-  number += day;
-  number += seq;
-  return number;
-}
-
 Result<WorkOrderDetail> WorkOrderRepository::get(std::int64_t id, const RegionScope& scope) {
   return sql::read_result<WorkOrderDetail>(
       db_, [&](Connection& conn) { return load_detail(conn, id, scope); });
-}
-
-Result<WorkOrder> WorkOrderRepository::get_by_number(const std::string& number,
-                                                     const RegionScope& scope) {
-  return sql::read_result<WorkOrder>(db_, [&](Connection& conn) -> Result<WorkOrder> {
-    static const std::string kSql =
-        std::string("SELECT ") + kColumns + kFrom + " WHERE w.number = $1";
-    Value p[] = {Value{number}};
-    auto row = conn.query_one(kSql, p);
-    if (!row.ok()) return row.error();
-    if (!*row) return order_not_found();
-    WorkOrder o = decode(**row);
-    if (!scope.contains(o.region_code)) return order_not_found();
-    return o;
-  });
 }
 
 Result<WorkOrderDetail> WorkOrderRepository::transition(std::int64_t id,
@@ -569,124 +364,6 @@ Result<WorkOrderDetail> WorkOrderRepository::transition(std::int64_t id,
   });
   if (!st.ok()) return st.error();
   return get(id, RegionScope::all());
-}
-
-Result<PageResult<WorkOrder>> WorkOrderRepository::search(const WorkOrderFilter& f,
-                                                          const PageRequest& page) {
-  SY_TRY(check_page(page));
-  sql::Filter q;
-  q.scope("w.region_code", f.scope);
-  if (!f.region_code.empty()) q.scope("w.region_code", RegionScope(f.region_code));
-  if (!f.number.empty()) q.where("w.number = " + q.param(Value{f.number}));
-  if (f.customer_id) q.where("w.customer_id = " + q.param(Value{*f.customer_id}));
-  if (!f.phone.empty()) {
-    auto n = normalize_phone(f.phone);
-    if (!n.ok()) {
-      Error e = n.error();
-      e.field = "phone";
-      return e;
-    }
-    std::string a = q.param(Value{*n});
-    q.where("w.phone = " + a +
-            " OR w.customer_id IN (SELECT customer_id FROM customer_phones WHERE phone = " + a +
-            ")");
-  }
-  if (!f.account_no.empty()) {
-    // The order names the account, or names no account but its owner.
-    std::string a = q.param(Value{f.account_no});
-    q.where("w.account_id IN (SELECT id FROM accounts WHERE account_no = " + a +
-            ") OR (w.account_id IS NULL AND w.customer_id IN (SELECT customer_id FROM accounts "
-            "WHERE account_no = " + a + "))");
-  }
-  if (!f.type_code.empty()) q.where("w.type_code = " + q.param(Value{f.type_code}));
-  if (!f.states.empty()) {
-    std::string in;
-    for (const auto& s : f.states) in += (in.empty() ? "" : ", ") + q.param(Value{s});
-    q.where("w.state IN (" + in + ")");
-  }
-  if (f.open) q.where(std::string(*f.open ? "" : "NOT ") + "(w.state NOT IN ('closed', 'merged'))");
-  if (f.assignee_user_id) q.where("w.assignee_user_id = " + q.param(Value{*f.assignee_user_id}));
-  if (!f.department.empty()) q.where("w.department = " + q.param(Value{f.department}));
-  if (f.from) q.where("w.created_at >= " + q.param(sql::ms(*f.from)));
-  if (f.to) q.where("w.created_at < " + q.param(sql::ms(*f.to)));
-  if (f.overdue) {
-    std::string now = q.param(sql::ms(clock_.now()));
-    std::string late = "(w.overdue = 1 OR (w.state NOT IN ('closed', 'merged', 'resolved', "
-                       "'return_visit') AND (w.step_due_at < " + now + " OR w.due_at < " + now +
-                       ")))";
-    q.where(*f.overdue ? late : "NOT " + late);
-  }
-  std::string order_by =
-      f.due_first ? "w.overdue DESC, COALESCE(w.step_due_at, w.due_at, 9223372036854775807), w.id"
-                  : "w.created_at DESC, w.id DESC";
-  return sql::read_result<PageResult<WorkOrder>>(db_, [&](Connection& conn) {
-    return sql::fetch_page<WorkOrder>(conn, std::string("SELECT ") + kColumns, kFrom, q,
-                                      order_by, page, [](const Row& r) { return decode(r); });
-  });
-}
-
-Result<std::vector<DeadlineNotice>> WorkOrderRepository::check_deadlines(TimePoint now, int limit) {
-  std::vector<DeadlineNotice> out;
-  Status st = db_.write([&](Connection& conn) -> Status {
-    out.clear();
-    static const std::string kSql = std::string("SELECT ") + kColumns + kFrom +
-                                    " WHERE w.next_check_at IS NOT NULL AND w.next_check_at <= $1"
-                                    " ORDER BY w.next_check_at LIMIT $2";
-    Value p[] = {sql::ms(now), Value{std::int64_t{limit}}};
-    auto rows = conn.query(kSql, p);
-    if (!rows.ok()) return rows.error();
-    const bool sms = sms_.load();
-    int utc_offset = 8 * 60;
-    if (sms && !rows->empty()) {
-      auto cal = WorkOrderTypeRepository::load_calendar(conn);
-      if (!cal.ok()) return cal.error();
-      utc_offset = cal->utc_offset_minutes();
-    }
-    for (const Row& row : *rows) {
-      WorkOrder o = decode(row);
-      workflow::DeadlineCheck check = workflow::check_deadlines(o.progress, now);
-      SY_TRY(save_progress(conn, o.id, check.progress, o.assignee_user_id, now));
-      for (const auto& e : check.events) {
-        if (e.kind != workflow::DeadlineEventKind::kWarning) continue;
-        std::string note = std::string(e.overall ? "overall" : "step") + " deadline " +
-                           format_rfc3339(e.due_at) + " is 80 % gone";
-        SY_TRY(append_transition(conn, o.id, now, std::nullopt, o.progress.state,
-                                 o.progress.state, "warn", note));
-      }
-      if (check.escalated) {
-        SY_TRY(append_transition(conn, o.id, now, std::nullopt, o.progress.state,
-                                 check.progress.state, "escalate",
-                                 "deadline missed; raised to " +
-                                     check.progress.responsible_region));
-      }
-      if (check.events.empty()) continue;
-      if (sms && o.assignee_user_id) {
-        auto type = WorkOrderTypeRepository::load(conn, o.type_code, /*enabled_only=*/false);
-        if (!type.ok()) return type.error();
-        std::string type_name = *type ? (*type)->name : o.type_code;
-        if (check.escalated) {
-          auto level = region_name(conn, check.progress.responsible_region);
-          if (!level.ok()) return level.error();
-          SY_TRY(queue_sms(conn, *o.assignee_user_id, "work_order.overdue", o, type_name, *level,
-                           now));
-        } else {
-          TimePoint due = check.events.front().due_at;
-          SY_TRY(queue_sms(conn, *o.assignee_user_id, "work_order.warning", o, type_name,
-                           local_time_text(due, utc_offset), now));
-        }
-      }
-      WorkOrder after = o;
-      after.progress = check.progress;
-      after.next_check_at = check.next_check_at;
-      after.updated_at = now;
-      out.push_back(DeadlineNotice{o.id, o.number, check.events, check.escalated,
-                                   check.progress.responsible_region, o.assignee_user_id,
-                                   std::move(after)});
-    }
-    return ok_status();
-  });
-  if (!st.ok()) return st.error();
-  return out;
 }
 
 Result<WorkOrderAttachment> WorkOrderRepository::add_attachment(const WorkOrderAttachment& a) {
@@ -892,24 +569,5 @@ Result<std::vector<WorkOrderAssignee>> WorkOrderRepository::assignees(std::int64
     return out;
   });
 }
-
-namespace work_order_sql {
-
-Result<std::vector<WorkOrderSummary>> open_for_customer(Connection& conn,
-                                                        std::int64_t customer_id) {
-  static const std::string kSql =
-      "SELECT id, number, type_code, state, created_at FROM work_orders"
-      " WHERE customer_id = $1 AND state NOT IN ('closed', 'merged')"
-      " ORDER BY created_at DESC, id DESC LIMIT 10";
-  Value p[] = {Value{customer_id}};
-  auto rows = conn.query(kSql, p);
-  if (!rows.ok()) return rows.error();
-  std::vector<WorkOrderSummary> out;
-  for (const Row& r : *rows)
-    out.push_back(WorkOrderSummary{r.i64(0), r.text(1), r.text(2), r.text(3), sql::time_at(r, 4)});
-  return out;
-}
-
-}  // namespace work_order_sql
 
 }  // namespace sy::store
