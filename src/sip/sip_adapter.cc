@@ -257,10 +257,6 @@ void SofiaAdapter::on_event(nua_event_t event, int status, char const* phrase, n
                             tagi_t tags[]) {
   auto* self = static_cast<SofiaAdapter*>(magic);
   auto* call = static_cast<Call*>(hmagic);
-  if (call && nh == call->talk_nh) {  // the remote answer's NOTIFY (sofia_outbound.cc)
-    if (event == nua_r_notify) self->on_talk_response(*call, nh, status);
-    return;
-  }
   switch (event) {
     case nua_i_invite:
       if (call)
@@ -273,6 +269,9 @@ void SofiaAdapter::on_event(nua_event_t event, int status, char const* phrase, n
       break;
     case nua_r_invite:
       if (call) self->on_invite_response(*call, status, sip);
+      break;
+    case nua_r_notify:  // the remote answer's NOTIFY (sofia_outbound.cc)
+      if (call) self->on_talk_response(*call, status);
       break;
 
     case nua_i_update:

@@ -44,10 +44,9 @@ struct Call {
   bool outbound = false;
   bool ringing = false;
   // The early dialog a 180/183 with a To tag opened. nua keeps early dialogs only for reliable
-  // provisional responses (100rel), so requests inside it are addressed by hand from these.
+  // provisional responses (100rel), so a request inside it is addressed by hand from these.
   struct EarlyDialog {
-    std::string call_id, from, to, target;  // From/To with their tags; target: the phone's Contact
-    uint32_t invite_cseq = 0;
+    std::string to, target;  // the phone's To with its tag; its Contact
   };
   std::optional<EarlyDialog> early;
   bool finished = false;
@@ -56,7 +55,6 @@ struct Call {
   // Remote answer (NOTIFY Event: talk) awaiting the phone's reply: who waits, until when.
   std::vector<std::function<void(bool, int)>> talk_waiters;
   std::chrono::steady_clock::time_point talk_deadline{};
-  nua_handle_t* talk_nh = nullptr;  // the NOTIFY's own handle, bound to this call
   // What the INVITE to the phone carries, kept to send it again to the registered Contact when
   // the NAT address (`next_hop`) does not answer at all.
   struct Invite {
@@ -186,7 +184,7 @@ class SofiaAdapter final : public SipAdapter {
   Result<NegotiatedAudio> parse_answer(sip_t const* sip) const;
   void start_remote_answer(CallId id, std::function<void(bool, int)> done);
   void send_talk(Call& call);
-  void on_talk_response(Call& call, nua_handle_t* nh, int status);
+  void on_talk_response(Call& call, int status);
   // Tells everyone waiting on the call's remote answer how it went (no-op when nobody waits).
   void finish_talk(Call& call, bool accepted, int status);
 

@@ -87,19 +87,15 @@ bool SofiaAdapter::send_invite(Call& call) {
 void SofiaAdapter::on_invite_response(Call& call, int status, sip_t const* sip) {
   if (!call.outbound || call.finished || call.answered) return;
   if (status == 180 || status == 183) {
-    if (!call.early && sip && sip->sip_to && sip->sip_to->a_tag && sip->sip_from &&
-        sip->sip_from->a_tag && sip->sip_call_id && sip->sip_cseq) {
-      auto tagged = [](const sip_addr_t* a) {
-        return std::string("<").append(url_string(a->a_url)).append(">;tag=").append(a->a_tag);
-      };
+    if (!call.early && sip && sip->sip_to && sip->sip_to->a_tag) {
       Call::EarlyDialog early;
-      early.call_id = sip->sip_call_id->i_id;
-      early.from = tagged(sip->sip_from);
-      early.to = tagged(sip->sip_to);
+      early.to = std::string("<")
+                     .append(url_string(sip->sip_to->a_url))
+                     .append(">;tag=")
+                     .append(sip->sip_to->a_tag);
       early.target = sip->sip_contact ? url_string(sip->sip_contact->m_url) : call.invite.uri;
-      early.invite_cseq = sip->sip_cseq->cs_seq;
       call.early = std::move(early);
-      if (!call.talk_waiters.empty() && !call.talk_nh) send_talk(call);
+      if (!call.talk_waiters.empty()) send_talk(call);  // asked before the phone rang
     }
     if (!call.ringing) {
       call.ringing = true;
@@ -143,12 +139,14 @@ void SofiaAdapter::on_invite_response(Call& call, int status, sip_t const* sip) 
 }
 
 // Remote answer the way BroadSoft-compatible desk phones take it: NOTIFY with Event: talk
-// inside the early dialog of our ringing INVITE, no body. nua does not keep the early dialog of
-// an unreliable 180, so the NOTIFY goes on a handle of its own carrying the dialog's Call-ID,
-// tags and next CSeq, to the phone's Contact; nua sends a NOTIFY outside a subscription only
-// with NUTAG_NEWSUB(1), and the notifier usage it creates ends with this one NOTIFY
-// (Subscription-State: terminated). The handle is destroyed once the phone replied, so the
-// phone's later requests in the dialog (BYE) reach the call's own handle.
+// inside the early dialog of our ringing INVITE, no body. It goes on the call's own handle, so
+// its CSeq comes from the dialog's sequence (INVITE + 1) and the BYE or session refresh after it
+// follows in order. nua keeps the early dialog only for reliable provisional responses, so the
+// phone's tagged To and its Contact are given by hand; it sends a NOTIFY outside a subscription
+// only with NUTAG_NEWSUB(1), and the notifier usage it creates ends with this one NOTIFY
+// (Subscription-State: terminated), the call's session usage untouched. nua sends the call's
+// later in-dialog requests (BYE) after the NOTIFY's transaction ends: a phone that never replies
+// to it delays a BYE sent within 32 s (timer F) of the NOTIFY; a CANCEL is not held back.
 void SofiaAdapter::start_remote_answer(CallId id, std::function<void(bool, int)> done) {
   auto it = calls_.find(id);
   if (it == calls_.end() || !it->second->outbound || it->second->finished ||
@@ -166,30 +164,18 @@ void SofiaAdapter::start_remote_answer(CallId id, std::function<void(bool, int)>
 
 void SofiaAdapter::send_talk(Call& call) {
   const Call::EarlyDialog& d = *call.early;
-  const std::string& hop = call.invite.next_hop;
-  std::string cseq = std::to_string(d.invite_cseq + 1).append(" NOTIFY");
-  call.talk_nh = nua_handle(nua_, &call, TAG_END());
-  if (!call.talk_nh) return finish_talk(call, false, 500);
-  nua_notify(call.talk_nh, NUTAG_URL(d.target.c_str()),
-             TAG_IF(!hop.empty(), NUTAG_PROXY(URL_STRING_MAKE(hop.c_str()))),
-             SIPTAG_CALL_ID_STR(d.call_id.c_str()), SIPTAG_FROM_STR(d.from.c_str()),
-             SIPTAG_TO_STR(d.to.c_str()), SIPTAG_CSEQ_STR(cseq.c_str()), NUTAG_NEWSUB(1),
+  nua_notify(call.nh, NUTAG_URL(d.target.c_str()), SIPTAG_TO_STR(d.to.c_str()), NUTAG_NEWSUB(1),
              NUTAG_SUBSTATE(nua_substate_active), SIPTAG_EVENT_STR("talk"), TAG_END());
 }
 
-void SofiaAdapter::on_talk_response(Call& call, nua_handle_t* nh, int status) {
-  if (status < 200 || nh != call.talk_nh) return;
+void SofiaAdapter::on_talk_response(Call& call, int status) {
+  if (status < 200) return;
   if (status >= 300)
     spdlog::info("sip: phone of call {} refused the remote answer ({})", call.id, status);
   finish_talk(call, status < 300, status);
 }
 
 void SofiaAdapter::finish_talk(Call& call, bool accepted, int status) {
-  if (call.talk_nh) {
-    nua_handle_bind(call.talk_nh, nullptr);
-    nua_handle_destroy(call.talk_nh);
-    call.talk_nh = nullptr;
-  }
   auto waiters = std::move(call.talk_waiters);
   call.talk_waiters.clear();
   for (auto& done : waiters) done(accepted, status);
