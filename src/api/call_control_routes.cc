@@ -172,7 +172,10 @@ void add_call_control_routes(http::Router& router, Context& ctx) {
     Status (CallControlPort::*method)(const std::string&, const CallActor&);
   };
   static const Simple kSimple[] = {
-      {"answer", "answer", "Answer my ringing call (phones that allow it)", &CallControlPort::answer},
+      {"answer", "answer",
+       "Answer my ringing call: my desk phone is asked to pick up (NOTIFY Event: talk) and the "
+       "reply waits for it (up to 3 s); 409 not_supported_by_phone when it cannot",
+       &CallControlPort::answer},
       {"hangup", "hangup", "Hang up my call", &CallControlPort::hangup},
       {"hold", "hold", "Put my call on hold (the caller hears music)", &CallControlPort::hold},
       {"unhold", "resume", "Take my call off hold", &CallControlPort::resume},
