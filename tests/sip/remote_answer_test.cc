@@ -2,7 +2,8 @@
 // 127.0.0.1 with SIPp phones: our INVITE rings the phone, a NOTIFY with Event: talk goes into the
 // early dialog, and a phone that supports it replies 200 and answers, so the caller (SIPp
 // speaking G.711) is bridged and both hear each other. A phone that refuses the NOTIFY (489) or
-// does not reply in time keeps ringing until the agent picks up the handset.
+// does not reply in time keeps ringing until the agent picks up the handset; giving up on the
+// call meanwhile cancels it at once.
 #include <gtest/gtest.h>
 
 #include <future>
@@ -32,14 +33,18 @@ class RemoteAnswerTest : public testing::PhoneFixture {
     options.registration_check_ms = 100;
   }
 
-  // remote_answer() and its outcome (the callback runs on the SIP thread).
-  TalkReply remote_answer(CallId leg) {
+  // Asks for the remote answer; the outcome arrives on the SIP thread.
+  std::future<TalkReply> ask(CallId leg) {
     auto reply = std::make_shared<std::promise<TalkReply>>();
-    auto future = reply->get_future();
     auto asked = std::chrono::steady_clock::now();
     sip_->remote_answer(leg, [reply, asked](bool accepted, int status) {
       reply->set_value(TalkReply{accepted, status, std::chrono::steady_clock::now() - asked});
     });
+    return reply->get_future();
+  }
+  // remote_answer() and its outcome.
+  TalkReply remote_answer(CallId leg) {
+    auto future = ask(leg);
     EXPECT_EQ(future.wait_for(5s), std::future_status::ready);
     return future.get();
   }
@@ -134,6 +139,23 @@ TEST_F(RemoteAnswerTest, PhoneNotReplyingToTalkInTimeKeepsRinging) {
   ASSERT_TRUE(media_.bridge(caller, agent));
   EXPECT_TRUE(conversation(caller, agent));
   hang_up(caller, agent, phone);
+}
+
+TEST_F(RemoteAnswerTest, GivingUpWhileThePhoneIsAskedCancelsAtOnce) {
+  // The phone takes the NOTIFY without replying; the agent refuses the call meanwhile.
+  auto phone = start_phone("1001", "agent_talk_cancel.xml", "t1");
+  CallId agent = ring("1001");
+  auto future = ask(agent);
+  std::this_thread::sleep_for(200ms);  // the NOTIFY is out, unanswered
+  sip_->hangup(agent);                 // CANCEL: not held behind the NOTIFY
+  ASSERT_EQ(future.wait_for(5s), std::future_status::ready);
+  TalkReply r = future.get();
+  EXPECT_FALSE(r.accepted);
+  EXPECT_EQ(r.status, 481);   // the leg ended
+  EXPECT_LT(r.after, 900ms);  // before the 1 s time-out
+  ASSERT_TRUE(centre_.wait([&] { return centre_.failed_.count(agent) > 0; }));
+  EXPECT_EQ(centre_.failed_[agent], 487);
+  EXPECT_EQ(phone.get(), 0);  // it saw the NOTIFY, then the CANCEL
 }
 
 TEST_F(RemoteAnswerTest, UnknownLegCannotBeAnswered) {
