@@ -213,7 +213,10 @@ Status AcdService::pick_seat(const store::Agent& agent, const std::string& exten
     // A seat is never another agent's own extension (the store refuses that); still, never
     // take over an extension the ACD rings for someone else.
     auto mapped = by_extension_.find(extension);
-    if (mapped != by_extension_.end() && mapped->second != agent.id)
+    bool someones_own = std::any_of(agents_.begin(), agents_.end(), [&](const auto& a) {
+      return a.first != agent.id && a.second.own_extension == extension;
+    });
+    if (someones_own || (mapped != by_extension_.end() && mapped->second != agent.id))
       return acd_error(ErrorKind::kConflict, "seat_taken",
                        "extension " + extension + " belongs to another agent");
   }
