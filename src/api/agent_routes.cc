@@ -2,6 +2,8 @@
 // skills, languages, regions, groups); supervisors and managers see the agents of their region;
 // an agent reads their own settings and sets their presence (ready, break, wrap-up, offline),
 // which the ACD takes on the control thread.
+#include <map>
+
 #include "api/floor_json.h"
 #include "api/routes.h"
 #include "api/session.h"
@@ -35,8 +37,18 @@ http::Response list_agents(Context& ctx, http::Request& req) {
   f.q = req.query_param("q").value_or("");
   f.scope = sees_everything(req) ? "" : *signed_in(req).user.region_code;
   auto agents = ctx.repos.agents.list(f, *page);
-  return agents ? http::Response::json(200, floor_page_to_json(*agents))
-                : http::Response::error(agents.error());
+  if (!agents) return http::Response::error(agents.error());
+  nlohmann::json out = floor_page_to_json(*agents);
+  // Where the ACD rings each agent now (a seat phone they picked, or their own extension).
+  std::map<std::int64_t, std::string> picked;
+  if (ctx.seats) {
+    if (auto snap = ctx.seats->seat_snapshot()) picked = std::move(snap->picked);
+  }
+  for (auto& item : out["items"]) {
+    auto seat = picked.find(item["id"].get<std::int64_t>());
+    item["current_extension"] = seat == picked.end() ? item["extension"] : nlohmann::json(seat->second);
+  }
+  return http::Response::json(200, out);
 }
 
 http::Response get_agent(Context& ctx, http::Request& req) {

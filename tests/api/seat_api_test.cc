@@ -171,6 +171,11 @@ TEST(SeatApi, AnAgentPicksAFreeSeatAndASecondAgentIsTurnedAway) {
   auto me = wang.get("/api/v1/agents/me");
   EXPECT_EQ(me.json()["current_extension"], "8101");
   EXPECT_EQ(me.json()["extension"], "1001");  // their own stays theirs
+  // Supervisors see where the agent is rung now.
+  Client boss = d.s.signed_in(auth::Role::kSupervisor);
+  auto floor = boss.get("/api/v1/agents?q=wang");
+  ASSERT_EQ(floor.status, 200);
+  EXPECT_EQ(floor.json()["items"][0]["current_extension"], "8101");
   auto snap = d.acd->seat_snapshot();
   ASSERT_TRUE(snap.ok());
   EXPECT_EQ(snap->held.at("8101"), wang_id);
