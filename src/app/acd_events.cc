@@ -211,17 +211,20 @@ void AcdEvents::call_left(const std::string& call_id, AcdCallEnd how, TimePoint 
 void AcdEvents::on_desktop_gone(std::int64_t user_id, TimePoint since) {
   for (const auto& [agent_id, card] : agents_) {
     if (card.user_id != user_id) continue;
-    // Only an agent waiting for calls is taken out; a call in progress goes on on the phone.
-    if (card.state != store::AgentPresence::kReady && card.state != store::AgentPresence::kWrapUp)
+    // A call in progress goes on on the phone (and keeps its seat); an agent waiting for calls
+    // is taken out.
+    if (card.state == store::AgentPresence::kReserved || card.state == store::AgentPresence::kOnCall)
       return;
-    spdlog::info("events: the desktop of agent {} has been gone since {}: not ready",
-                 card.username, format_rfc3339(since));
     if (!acd_) return;
-    acd_->set_state(agent_id, store::AgentPresence::kBreak, options_.desktop_gone_reason, "system",
-                    [agent_id](Status st) {
-                      if (!st)
-                        spdlog::warn("desktop gone: agent {}: {}", agent_id, st.error().message);
-                    });
+    if (card.state == store::AgentPresence::kReady || card.state == store::AgentPresence::kWrapUp) {
+      spdlog::info("events: the desktop of agent {} has been gone since {}: not ready",
+                   card.username, format_rfc3339(since));
+      acd_->set_state(agent_id, store::AgentPresence::kBreak, options_.desktop_gone_reason,
+                      "system", [agent_id](Status st) {
+                        if (!st)
+                          spdlog::warn("desktop gone: agent {}: {}", agent_id, st.error().message);
+                      });
+    }
     // An agent who left frees the seat phone they picked for the next one.
     acd_->return_to_own_extension(agent_id);
     return;

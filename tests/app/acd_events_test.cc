@@ -296,6 +296,28 @@ TEST_F(AcdEventsTest, AnAgentWhoseDesktopIsGoneIsSetNotReady) {
   EXPECT_EQ(stored->state_reason, "desktop_gone");
 }
 
+TEST_F(AcdEventsTest, AnAgentWhoseDesktopIsGoneLeavesTheSeatPhoneTheyPicked) {
+  // Lin sits at seat 8101 and is ready; Chen sits at 8102 on a break.
+  ASSERT_TRUE(acd_->pick_seat(*repos_->agents.get(a1_), "8101").ok());
+  ASSERT_TRUE(acd_->pick_seat(*repos_->agents.get(a2_), "8102").ok());
+  set_state(a1_, store::AgentPresence::kReady);
+  set_state(a2_, store::AgentPresence::kBreak);
+  events::PresenceTracker tracker(std::chrono::seconds(30));
+  tracker.on_connections(u1_, 1, clock_.now());
+  tracker.on_connections(u2_, 1, clock_.now());
+  tracker.on_connections(u1_, 0, clock_.now());
+  tracker.on_connections(u2_, 0, clock_.now());
+  clock_.advance(std::chrono::seconds(31));
+  tracker.tick(clock_.now(), *bridge_);
+  run_jobs();
+  EXPECT_EQ(acd_->agent_state(a1_), routing::AgentState::kBreak);
+  EXPECT_EQ(acd_->extension_of(a1_), "8001");
+  EXPECT_EQ(acd_->extension_of(a2_), "8002");
+  auto states = received(*lin_, "agent.state");
+  ASSERT_FALSE(states.empty());
+  EXPECT_EQ(states.back()["extension"], "8001");
+}
+
 TEST(QueueStats, TodayStartsAtTheCentresMidnight) {
   QueueStats stats(8 * 60);
   stats.add_queue("general", 20);
