@@ -45,7 +45,10 @@ Status check_refs(Connection& conn, std::int64_t self_id, const std::optional<st
   }
   if (extension) {
     Value p[] = {Value{*extension}, Value{self_id}};
-    auto taken = sql::exists(conn, "SELECT 1 FROM users WHERE extension = $1 AND id <> $2", p);
+    auto taken = sql::exists(conn,
+                             "SELECT 1 FROM users WHERE extension = $1 AND id <> $2 UNION ALL "
+                             "SELECT 1 FROM seats WHERE extension = $1",
+                             p);
     if (!taken.ok()) return taken.error();
     if (*taken) {
       return sql::conflict("extension_taken", "extension " + *extension + " is in use",

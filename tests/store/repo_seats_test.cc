@@ -97,6 +97,13 @@ TEST_P(SeatRepoTest, ASeatExtensionIsNeverAnAgentsOwn) {
   auto me = repos_->agents.get_by_user(user->id);
   SY_ASSERT_OK(me);
   SY_EXPECT_CODE(repos_->agents.update(me->id, move), "extension_taken");
+  // Nor a user.
+  NewUser other;
+  other.username = "li.si";
+  other.role = auth::Role::kSupervisor;
+  other.extension = "8101";
+  other.password_hash = u.password_hash;
+  SY_EXPECT_CODE(repos_->users.create(other), "extension_taken");
 }
 
 SY_STORE_TEST_BOTH_BACKENDS(SeatRepoTest);
