@@ -37,7 +37,8 @@ struct LiveCall {
   std::optional<std::int64_t> agent_id;
   std::string queue;                       // "" when the call never queued
   std::optional<std::string> region_code;  // the caller's region, when the IVR found it
-  std::string state;                       // ivr, queued, ringing, talking, held, consulting
+  // ivr, queued, ringing, talking, held, consulting, conference
+  std::string state;
 };
 
 // Who asks: the signed-in user, their agent row and their phone's extension ("" when none).
@@ -93,6 +94,9 @@ class CallControlPort {
   virtual Status complete_transfer(const std::string& call_id, const CallActor& by) = 0;
   // After consult: caller, agent and target in one three-way conference.
   virtual Status conference(const std::string& call_id, const CallActor& by) = 0;
+  // During a consultation or conference: the consulted party is hung up (or no longer rung)
+  // and the caller and the agent talk again, off hold.
+  virtual Status cancel_consult(const std::string& call_id, const CallActor& by) = 0;
   // The caller goes back to the IVR at `node` of the call's flow (PIN entry, survey); the agent
   // leaves the call.
   virtual Status transfer_to_ivr(const std::string& call_id, const CallActor& by,

@@ -188,6 +188,10 @@ void add_call_control_routes(http::Router& router, Context& ctx) {
       {"conference", "conference",
        "After a consultation: caller, me and the consulted party in a three-way conference",
        &CallControlPort::conference},
+      {"cancel-consult", "cancel_consult",
+       "End my consultation (or drop the third party of my conference): the caller and I talk "
+       "again",
+       &CallControlPort::cancel_consult},
   };
   for (const Simple& s : kSimple) {
     auto method = s.method;

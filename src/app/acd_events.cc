@@ -208,6 +208,23 @@ void AcdEvents::call_left(const std::string& call_id, AcdCallEnd how, TimePoint 
   });
 }
 
+void AcdEvents::call_updated(const AcdCallUpdate& u) {
+  json data = {{"call_id", u.call_id},
+               {"agent_id", u.agent_id ? json(u.agent_id) : json()},
+               {"state", u.state},
+               {"consult_target", u.consult_target},
+               {"consult_answered", u.consult_answered},
+               {"muted", u.muted}};
+  events::Audiences to;
+  if (std::int64_t user = user_of(u.agent_id)) to.push_back(events::Audience::user(user));
+  if (std::int64_t user = user_of(u.consult_agent_id)) to.push_back(events::Audience::user(user));
+  if (!u.queue.empty()) to.push_back(events::Audience::queue(u.queue));
+  if (!u.region.empty()) to.push_back(events::Audience::region(u.region));
+  post([this, data = std::move(data), to = std::move(to)]() mutable {
+    hub_.publish(events::type::kCallUpdated, std::move(data), std::move(to));
+  });
+}
+
 void AcdEvents::on_desktop_gone(std::int64_t user_id, TimePoint since) {
   for (const auto& [agent_id, card] : agents_) {
     if (card.user_id != user_id) continue;

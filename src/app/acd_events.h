@@ -59,6 +59,8 @@ class AcdEvents final : public AcdObserver, public events::DesktopGoneHandler {
   void offer_withdrawn(const std::string& call_id, std::int64_t agent_id, TimePoint at) override;
   void call_answered(const std::string& call_id, std::int64_t agent_id, TimePoint at) override;
   void call_left(const std::string& call_id, AcdCallEnd how, TimePoint at) override;
+  // call.updated to the call's agent, the consulted agent and the call's queue and region.
+  void call_updated(const AcdCallUpdate& update) override;
 
   void on_desktop_gone(std::int64_t user_id, TimePoint since) override;
 

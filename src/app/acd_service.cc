@@ -134,6 +134,32 @@ std::optional<routing::AgentState> AcdService::agent_state(std::int64_t agent_id
   return engine_->agent_state(it->second.engine_id);
 }
 
+std::optional<std::int64_t> AcdService::agent_with_extension(const std::string& extension) const {
+  auto it = by_extension_.find(extension);
+  if (it == by_extension_.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<AcdOffer> AcdService::agent_for_consultation(const std::string& queue,
+                                                    std::int64_t except) const {
+  auto id = engine_->queue_id(queue);
+  if (!id) return acd_error(ErrorKind::kNotFound, "queue_not_found", "no queue " + queue);
+  for (routing::AgentId engine_id : engine_->free_agents(*id)) {
+    std::int64_t agent = store_agent_id(engine_id);
+    auto info = agents_.find(agent);
+    if (agent == except || info == agents_.end() || !registered_.count(info->second.extension))
+      continue;
+    AcdOffer pick;
+    pick.agent_id = agent;
+    pick.extension = info->second.extension;
+    pick.queue = queue;
+    pick.reason = "consultation";
+    return pick;
+  }
+  return acd_error(ErrorKind::kConflict, "target_unavailable",
+                   "no agent of queue " + queue + " is free with a registered phone");
+}
+
 void AcdService::set_state(std::int64_t agent_id, store::AgentPresence state,
                            const std::string& reason, const std::string& source,
                            std::function<void(Status)> done) {

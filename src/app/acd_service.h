@@ -103,6 +103,19 @@ struct AcdAgentChange {
 
 enum class AcdCallEnd { kEnded, kAbandoned, kVoicemail, kOverflow };
 
+// A connected call changed for the desktop: hold, mute, consultation, conference.
+struct AcdCallUpdate {
+  std::string call_id;
+  std::int64_t agent_id = 0;          // the agent the call is with
+  std::int64_t consult_agent_id = 0;  // the consulted agent, when the target is an agent's phone
+  std::string state;                  // talking, held, consulting, conference
+  std::string consult_target;         // the consulted extension, "" when none
+  bool consult_answered = false;
+  bool muted = false;
+  std::string queue;
+  std::string region;
+};
+
 // Told what the ACD did, for live events (desktops, wallboard). Called on the control thread
 // after the change; must not block.
 class AcdObserver {
@@ -115,6 +128,7 @@ class AcdObserver {
   virtual void offer_withdrawn(const std::string& call_id, std::int64_t agent_id, TimePoint at) = 0;
   virtual void call_answered(const std::string& call_id, std::int64_t agent_id, TimePoint at) = 0;
   virtual void call_left(const std::string& call_id, AcdCallEnd how, TimePoint at) = 0;
+  virtual void call_updated(const AcdCallUpdate& /*update*/) {}
 };
 
 struct AcdOptions {
@@ -160,6 +174,20 @@ class AcdService final : public api::AgentPresencePort, public api::SeatPort {
   // The routing explanation of the call's latest decision ("" when unknown).
   std::string routing_reason(const std::string& call_id) const;
   std::optional<routing::AgentState> agent_state(std::int64_t agent_id) const;
+  // Consultation: the agent whose phone is `extension` (nullopt: no agent has it), and whether
+  // a phone is registered for it.
+  std::optional<std::int64_t> agent_with_extension(const std::string& extension) const;
+  bool phone_registered(const std::string& extension) const {
+    return registered_.count(extension) > 0;
+  }
+  // A free (ready, no work) agent of `queue` with a registered phone, longest idle first, other
+  // than `except`: agent_id, extension and queue filled in. queue_not_found, or
+  // target_unavailable when nobody is free. The caller marks them busy (set_state kOnCall).
+  Result<AcdOffer> agent_for_consultation(const std::string& queue, std::int64_t except) const;
+  // Tells the observer (live events) that a connected call changed.
+  void call_updated(const AcdCallUpdate& update) {
+    if (observer_) observer_->call_updated(update);
+  }
   std::size_t waiting_count() const { return engine_->waiting_count(); }
   // Hot-desking. The extension the ACD rings for the agent now ("" when it does not know them).
   std::string extension_of(std::int64_t agent_id) const;

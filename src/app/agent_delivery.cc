@@ -59,6 +59,7 @@ void InboundCalls::Impl::outbound_answered(sip::CallId leg, const sip::Negotiate
   Call* call = a.caller ? find(a.caller) : nullptr;
   auto* s = sip();
   bool expected = a.kind == AgentLeg::Kind::kSupervisor ? call && call->supervisor_leg == leg
+                  : a.kind == AgentLeg::Kind::kConsult  ? call && call->consult_leg == leg
                                                         : call && call->ringing_leg == leg;
   if (!call || a.withdrawn || !expected) {  // too late: the caller or offer is gone
     if (s) s->hangup(leg);
@@ -69,6 +70,10 @@ void InboundCalls::Impl::outbound_answered(sip::CallId leg, const sip::Negotiate
   if (Status st = media_.connect(a.media, audio); !st) {
     spdlog::warn("call {}: agent media: {}", a.offer.call_id, st.error().message);
     if (s) s->hangup(leg);
+    return;
+  }
+  if (a.kind == AgentLeg::Kind::kConsult) {
+    consult_answered(*call, a, leg);
     return;
   }
   if (a.kind == AgentLeg::Kind::kSupervisor) {
@@ -147,6 +152,11 @@ void InboundCalls::Impl::outbound_failed(sip::CallId leg, int status) {
   if (call && call->ringing_leg == leg) call->ringing_leg = 0;
   if (call && call->supervisor_leg == leg) call->supervisor_leg = 0;
   if (a.kind == AgentLeg::Kind::kSupervisor) return;
+  if (a.kind == AgentLeg::Kind::kConsult) {  // busy, declined, not answered
+    if (call && call->consult_leg == leg && !a.withdrawn)
+      consult_gone(*call, "the phone answered " + std::to_string(status));
+    return;
+  }
   if (a.kind == AgentLeg::Kind::kTransfer) {  // the target did not answer: back to the queue
     if (call && !a.withdrawn) {
       spdlog::info("call {}: transfer to {} failed ({}); back to queue {}", a.offer.call_id,
@@ -185,7 +195,16 @@ void InboundCalls::Impl::agent_leg_ended(sip::CallId leg, AgentLeg a, sip::CallE
     media_.detach_supervisor(a.caller);
     return;
   }
+  if (call && call->consult_leg == leg) {  // the consulted party hung up
+    consult_gone(*call, "hung up");
+    return;
+  }
   if (!call || call->agent_leg != leg) return;
+  if (call->consult_leg) {  // the agent hung up during a consultation
+    call->agent_leg = 0;    // gone already: no BYE
+    if (agent_left_consultation(*call)) return;
+    call->agent_leg = leg;
+  }
   if (call->end_reason.empty())
     call->end_reason = reason == sip::CallEndReason::kRemoteHangup ? "agent_hangup"
                                                                     : sip::end_reason_name(reason);

@@ -9,6 +9,21 @@ namespace sy::app {
 
 using inbound::variable;
 
+namespace {
+
+void log_state(Status st) {
+  if (!st) spdlog::warn("agent state: {}", st.error().message);
+}
+
+// An agent we took out of the ACD's offers for a consultation (or the call it led to) is ready
+// again, as the ACD leaves an agent after a call.
+void ready_again(AcdService& acd, std::int64_t agent) {
+  if (acd.agent_state(agent) == routing::AgentState::kOnCall)
+    acd.set_state(agent, store::AgentPresence::kReady, "", "system", log_state);
+}
+
+}  // namespace
+
 // ---- desktop call control --------------------------------------------------------------
 Error InboundCalls::Impl::cc_error(ErrorKind kind, const std::string& code,
                                    const std::string& message) {
@@ -25,7 +40,7 @@ Result<api::LiveCall> InboundCalls::Impl::live_call(const std::string& record_id
   if (!region.empty()) live.region_code = region;
   if (call->agent_leg) {
     live.agent_id = call->agent_id;
-    live.state = call->held ? "held" : "talking";
+    live.state = control_state(*call);
   } else if (call->ringing_leg) {
     if (auto it = legs_.find(call->ringing_leg); it != legs_.end() && it->second.kind == AgentLeg::Kind::kAgent)
       live.agent_id = it->second.offer.agent_id;
@@ -99,7 +114,9 @@ Status InboundCalls::Impl::call_action(const std::string& record_id, const api::
   if (action == "answer")  // answered from the desktop through answer(), which waits for the phone
     return cc_error(ErrorKind::kConflict, "invalid_call_state", "answer the call with answer()");
   if (action == "hangup") {
-    if (call.agent_leg) {
+    if (call.agent_leg && call.consult_leg && call.consult_answered) {
+      (void)agent_left_consultation(call);  // the caller stays with the consulted party
+    } else if (call.agent_leg) {
       call.end_reason = "agent_hangup";
       s->hangup(id);
     } else {  // ringing: the agent refuses; the caller goes back to the queue
@@ -110,6 +127,28 @@ Status InboundCalls::Impl::call_action(const std::string& record_id, const api::
     }
     return {};
   }
+  if (action == "consult") {
+    SY_TRY(talking());
+    return consult(call, to);
+  }
+  if (action == "complete_transfer") {
+    SY_TRY(talking());
+    return complete_transfer(call);
+  }
+  if (action == "conference") {
+    SY_TRY(talking());
+    return conference(call);
+  }
+  if (action == "cancel_consult") {
+    SY_TRY(talking());
+    return cancel_consult(call);
+  }
+  if (call.consult_leg && action != "mute" && action != "unmute" && action != "dtmf")
+    return cc_error(ErrorKind::kConflict, "invalid_call_state",
+                    call.conference ? "a conference is running: cancel-consult drops the third "
+                                      "party, hangup leaves the caller with them"
+                                    : "a consultation is running: complete, conference or "
+                                      "cancel it first");
   if (action == "hold" || action == "resume") {
     SY_TRY(talking());
     bool on = action == "hold";
@@ -117,6 +156,7 @@ Status InboundCalls::Impl::call_action(const std::string& record_id, const api::
       return cc_error(ErrorKind::kConflict, "invalid_call_state", on ? "already on hold" : "not on hold");
     media_.set_hold(id, on);
     call.held = on;
+    publish_update(call);
     return {};
   }
   if (action == "mute" || action == "unmute") {
@@ -125,6 +165,7 @@ Status InboundCalls::Impl::call_action(const std::string& record_id, const api::
     if (leg == legs_.end()) return cc_error(ErrorKind::kConflict, "invalid_call_state", "no agent leg");
     media_.set_mute(leg->second.media, action == "mute");
     call.muted = action == "mute";
+    publish_update(call);
     return {};
   }
   if (action == "dtmf") {
@@ -162,7 +203,7 @@ Status InboundCalls::Impl::call_action(const std::string& record_id, const api::
     return {};
   }
   return cc_error(ErrorKind::kConflict, "invalid_call_state",
-                  "consultation, conference and returning a call to the IVR are not available yet");
+                  "returning a call to the IVR is not available yet");
 }
 
 // The agent leaves the conversation (transfer): the ACD frees them, their phone gets a BYE.
@@ -170,9 +211,14 @@ void InboundCalls::Impl::release_agent(Call& call) {
   media_.unbridge(call.in.id);
   if (call.held) media_.set_hold(call.in.id, false);
   call.held = false;
-  if (acd()) (void)acd()->end(call.record_id);
+  if (call.agent_outside_acd && call.agent_id && acd()) {
+    ready_again(*acd(), *call.agent_id);
+    call.agent_outside_acd = false;
+  } else if (acd()) {
+    (void)acd()->end(call.record_id);
+  }
   if (auto leg = legs_.find(call.agent_leg); leg != legs_.end()) leg->second.caller = 0;
-  if (auto* s = sip()) s->hangup(call.agent_leg);
+  if (auto* s = sip(); s && call.agent_leg) s->hangup(call.agent_leg);
   call.agent_leg = 0;
 }
 
@@ -244,6 +290,232 @@ Status InboundCalls::Impl::monitor(const std::string& record_id, const api::Call
   legs_[leg] = a;
   call->supervisor_leg = leg;
   return {};
+}
+
+// ---- consultation, transfer after it, three-way conference --------------------------------
+
+std::string InboundCalls::Impl::control_state(const Call& call) {
+  if (call.conference) return "conference";
+  if (call.consult_leg) return "consulting";
+  return call.held ? "held" : "talking";
+}
+
+void InboundCalls::Impl::publish_update(const Call& call) {
+  if (!acd() || !call.agent_leg) return;
+  AcdCallUpdate u;
+  u.call_id = call.record_id;
+  u.agent_id = call.agent_id.value_or(0);
+  u.consult_agent_id = call.consult_agent.value_or(0);
+  u.state = control_state(call);
+  u.consult_target = call.consult_target;
+  u.consult_answered = call.consult_answered;
+  u.muted = call.muted;
+  u.queue = call.queue;
+  u.region = variable(*call.session, "region_code");
+  acd()->call_updated(u);
+}
+
+// The caller waits on hold while we ring the target; the agent talks to them once they answer.
+Status InboundCalls::Impl::consult(Call& call, const api::CallTarget& to) {
+  if (call.consult_leg)
+    return cc_error(ErrorKind::kConflict, "invalid_call_state", "a consultation is already running");
+  auto* s = sip();
+  if (!s) return cc_error(ErrorKind::kUnavailable, "telephony_unavailable", "telephony is stopping");
+  std::optional<std::int64_t> agent;
+  std::string extension;
+  if (to.kind == api::CallTarget::Kind::kQueue) {
+    if (!acd())
+      return cc_error(ErrorKind::kConflict, "target_unavailable",
+                      "no call distributor runs to find an agent of queue " + to.name);
+    auto pick = acd()->agent_for_consultation(to.name, call.agent_id.value_or(0));
+    if (!pick) {
+      if (pick.error().code == "queue_not_found")
+        return cc_error(ErrorKind::kNotFound, "target_not_found", "no queue " + to.name);
+      return cc_error(ErrorKind::kConflict, "target_unavailable", pick.error().message);
+    }
+    agent = pick->agent_id;
+    extension = pick->extension;
+  } else {
+    extension = to.name;
+    if (acd()) agent = acd()->agent_with_extension(extension);
+    bool registered = false;
+    for (const auto& binding : s->registrations()) registered |= binding.extension == extension;
+    if (!registered) {
+      if (agent)
+        return cc_error(ErrorKind::kConflict, "target_unavailable",
+                        "extension " + extension + " has no registered phone");
+      return cc_error(ErrorKind::kNotFound, "target_not_found", "no phone has extension " + extension);
+    }
+    if (auto own = legs_.find(call.agent_leg); own != legs_.end() && own->second.offer.extension == extension)
+      return cc_error(ErrorKind::kConflict, "target_unavailable", "extension " + extension + " is your own phone");
+    if (agent && acd()) {
+      auto state = acd()->agent_state(*agent);
+      if (state == routing::AgentState::kOnCall || state == routing::AgentState::kReserved)
+        return cc_error(ErrorKind::kConflict, "target_unavailable",
+                        "the agent at extension " + extension + " is on a call");
+    }
+  }
+  std::uint64_t media_id = next_media_leg_++;
+  auto port = media_.reserve(media_id);
+  if (!port) return cc_error(ErrorKind::kUnavailable, "telephony_unavailable", port.error().message);
+  sip::OutboundCall out;
+  out.extension = extension;
+  out.caller_number = call.in.caller;
+  out.caller_display = variable(*call.session, "customer_name");
+  out.local = sip::LocalMedia{options_.media_ip, *port, 0, 0};
+  out.headers = {{"X-Call-Id", call.record_id}, {"X-Transfer", "consult"}};
+  sip::CallId leg = s->dial(out);
+  AgentLeg a;
+  a.caller = call.in.id;
+  a.media = media_id;
+  a.offer.call_id = call.record_id;
+  a.offer.extension = extension;
+  a.offer.agent_id = agent.value_or(0);
+  a.kind = AgentLeg::Kind::kConsult;
+  legs_[leg] = a;
+  call.consult_leg = leg;
+  call.consult_answered = false;
+  call.conference = false;
+  call.consult_target = extension;
+  call.consult_agent = agent;
+  // A ready agent consulted is not offered queued calls meanwhile.
+  if (agent && acd() && acd()->agent_state(*agent) == routing::AgentState::kReady) {
+    acd()->set_state(*agent, store::AgentPresence::kOnCall, "", "system", log_state);
+    call.consult_agent_marked = true;
+  }
+  if (!call.held) media_.set_hold(call.in.id, true);
+  call.held = true;
+  spdlog::info("call {}: consulting extension {}", call.record_id, extension);
+  publish_update(call);
+  return {};
+}
+
+void InboundCalls::Impl::consult_answered(Call& call, AgentLeg& leg, sip::CallId sip_leg) {
+  if (Status st = media_.attach_third(call.in.id, leg.media); !st) {
+    spdlog::warn("call {}: consultation media: {}", call.record_id, st.error().message);
+    if (auto* s = sip()) s->hangup(sip_leg);
+    return;
+  }
+  call.consult_answered = true;
+  spdlog::info("call {}: extension {} answered the consultation", call.record_id, call.consult_target);
+  publish_update(call);
+}
+
+// The consultation is over without a transfer (cancelled, refused, hung up): the caller and
+// the agent talk again, off hold.
+void InboundCalls::Impl::consult_gone(Call& call, const std::string& why) {
+  spdlog::info("call {}: consultation with {} over ({})", call.record_id, call.consult_target, why);
+  media_.detach_third(call.in.id);
+  unmark_consulted_agent(call);
+  call.consult_leg = 0;
+  call.consult_answered = false;
+  call.conference = false;
+  call.consult_target.clear();
+  call.consult_agent.reset();
+  if (call.agent_leg) {
+    media_.set_hold(call.in.id, false);
+    call.held = false;
+  }
+  publish_update(call);
+}
+
+void InboundCalls::Impl::unmark_consulted_agent(Call& call) {
+  if (call.consult_agent_marked && call.consult_agent && acd())
+    ready_again(*acd(), *call.consult_agent);
+  call.consult_agent_marked = false;
+}
+
+Status InboundCalls::Impl::cancel_consult(Call& call) {
+  if (!call.consult_leg)
+    return cc_error(ErrorKind::kConflict, "invalid_call_state", "no consultation to cancel");
+  sip::CallId leg = call.consult_leg;
+  if (auto it = legs_.find(leg); it != legs_.end()) {  // its end is not news any more
+    it->second.withdrawn = true;
+    it->second.caller = 0;
+  }
+  if (auto* s = sip()) s->hangup(leg);  // BYE, or CANCEL while it rings
+  consult_gone(call, "cancelled");
+  return {};
+}
+
+Status InboundCalls::Impl::complete_transfer(Call& call) {
+  if (!call.consult_leg || !call.consult_answered)
+    return cc_error(ErrorKind::kConflict, "invalid_call_state",
+                    "no answered consultation: consult first, and wait for the answer");
+  spdlog::info("call {}: transferred to extension {} after consultation", call.record_id,
+               call.consult_target);
+  hand_over_to_consulted(call);
+  return {};
+}
+
+Status InboundCalls::Impl::conference(Call& call) {
+  if (!call.consult_leg || !call.consult_answered)
+    return cc_error(ErrorKind::kConflict, "invalid_call_state",
+                    "no answered consultation: consult first, and wait for the answer");
+  if (call.conference)
+    return cc_error(ErrorKind::kConflict, "invalid_call_state", "the conference is running");
+  media_.set_hold(call.in.id, false);
+  call.held = false;
+  media_.set_conference(call.in.id, true);
+  call.conference = true;
+  spdlog::info("call {}: conference with extension {}", call.record_id, call.consult_target);
+  publish_update(call);
+  return {};
+}
+
+// The agent leaves (complete transfer, or their leg ended while the consulted party is on the
+// line): the ACD frees them, and the consulted leg becomes the call's agent leg. The recording
+// goes on.
+void InboundCalls::Impl::hand_over_to_consulted(Call& call) {
+  sip::CallId id = call.in.id;
+  auto consulted = legs_.find(call.consult_leg);
+  media_.detach_third(id);
+  release_agent(call);
+  call.muted = false;
+  if (consulted == legs_.end()) return;
+  if (Status st = media_.bridge(id, consulted->second.media); !st)
+    spdlog::warn("call {}: bridge to the consulted party: {}", call.record_id, st.error().message);
+  consulted->second.kind = AgentLeg::Kind::kTransfer;
+  call.agent_leg = call.consult_leg;
+  call.agent_id = call.consult_agent;
+  if (call.consult_agent && acd() && !call.consult_agent_marked &&
+      acd()->agent_state(*call.consult_agent) == routing::AgentState::kReady) {
+    acd()->set_state(*call.consult_agent, store::AgentPresence::kOnCall, "", "system", log_state);
+    call.consult_agent_marked = true;
+  }
+  call.agent_outside_acd = call.consult_agent_marked;
+  call.consult_agent_marked = false;
+  call.consult_leg = 0;
+  call.consult_answered = false;
+  call.conference = false;
+  call.consult_target.clear();
+  call.consult_agent.reset();
+  publish_update(call);
+}
+
+bool InboundCalls::Impl::agent_left_consultation(Call& call) {
+  if (!call.consult_leg) return false;
+  if (call.consult_answered) {
+    spdlog::info("call {}: the agent left; the caller stays with extension {}", call.record_id,
+                 call.consult_target);
+    hand_over_to_consulted(call);
+    return true;
+  }
+  (void)cancel_consult(call);  // still ringing: nobody to leave the caller with
+  return false;
+}
+
+void InboundCalls::Impl::consultation_call_over(Call& call) {
+  if (call.consult_leg) {
+    if (auto it = legs_.find(call.consult_leg); it != legs_.end()) it->second.caller = 0;
+    if (auto* s = sip()) s->hangup(call.consult_leg);
+    unmark_consulted_agent(call);
+    call.consult_leg = 0;
+  }
+  if (call.agent_outside_acd && call.agent_id && acd()) {
+    ready_again(*acd(), *call.agent_id);
+    call.agent_outside_acd = false;
+  }
 }
 
 }  // namespace sy::app

@@ -81,6 +81,9 @@ Status CallControlService::complete_transfer(const std::string& id, const api::C
 Status CallControlService::conference(const std::string& id, const api::CallActor& by) {
   return action(id, by, "conference");
 }
+Status CallControlService::cancel_consult(const std::string& id, const api::CallActor& by) {
+  return action(id, by, "cancel_consult");
+}
 Status CallControlService::transfer_to_ivr(const std::string& id, const api::CallActor& by,
                                            const std::string& node) {
   return action(id, by, "to_ivr", node);

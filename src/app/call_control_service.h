@@ -30,6 +30,7 @@ class CallControlService final : public api::CallControlPort {
                  const api::CallTarget& to) override;
   Status complete_transfer(const std::string& call_id, const api::CallActor& by) override;
   Status conference(const std::string& call_id, const api::CallActor& by) override;
+  Status cancel_consult(const std::string& call_id, const api::CallActor& by) override;
   Status transfer_to_ivr(const std::string& call_id, const api::CallActor& by,
                          const std::string& node) override;
   Status monitor(const std::string& call_id, const api::CallActor& supervisor,

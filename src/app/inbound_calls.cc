@@ -80,6 +80,7 @@ void InboundCalls::Impl::ended(sip::CallId id, sip::CallEndReason reason) {
     if (auto leg = legs_.find(call->supervisor_leg); leg != legs_.end()) leg->second.caller = 0;
     if (auto* s = sip()) s->hangup(call->supervisor_leg);
   }
+  consultation_call_over(*call);
   if (call->agent_leg && call->end_reason.empty())
     call->end_reason = reason == sip::CallEndReason::kRemoteHangup ? "caller_hangup"
                                                                     : sip::end_reason_name(reason);

@@ -134,10 +134,21 @@ class InboundCalls::Impl {
     bool held = false;
     bool muted = false;
     sip::CallId supervisor_leg = 0;
+    // Consultation: the agent's second line to a colleague while the caller waits on hold, then
+    // a transfer to them or a three-way conference.
+    sip::CallId consult_leg = 0;                // our INVITE to the consulted phone
+    bool consult_answered = false;
+    bool conference = false;
+    std::string consult_target;                 // the consulted extension
+    std::optional<std::int64_t> consult_agent;  // the agent of that extension, if any
+    bool consult_agent_marked = false;          // we set that agent on a call in the ACD
+    // The call's agent took it over by a consultation: they are not the ACD's contact, so the
+    // end of the call sets them to wrap-up directly.
+    bool agent_outside_acd = false;
   };
   // Our outbound leg to an agent's phone, for one offer.
   struct AgentLeg {
-    enum class Kind { kAgent, kTransfer, kSupervisor };
+    enum class Kind { kAgent, kTransfer, kSupervisor, kConsult };
     sip::CallId caller = 0;     // the caller's leg
     std::uint64_t media = 0;    // its media leg (reserved before the INVITE)
     AcdOffer offer;
@@ -214,6 +225,22 @@ class InboundCalls::Impl {
   void release_agent(Call& call);
   Status requeue(sip::CallId id, Call& call, const std::string& queue);
   Status monitor(const std::string& record_id, const api::CallActor& sup, api::MonitorMode mode);
+  Status consult(Call& call, const api::CallTarget& to);
+  Status complete_transfer(Call& call);
+  Status conference(Call& call);
+  Status cancel_consult(Call& call);
+  // The consulted phone answered / failed / hung up (agent_delivery.cc hands these over).
+  void consult_answered(Call& call, AgentLeg& leg, sip::CallId sip_leg);
+  void consult_gone(Call& call, const std::string& why);
+  // The agent's leg ended while the consulted party is on the line: the caller stays with them.
+  bool agent_left_consultation(Call& call);
+  // The caller hung up: the consulted leg goes too, agents taken out of the ACD come back.
+  void consultation_call_over(Call& call);
+  // The consulted party takes the agent's place (complete transfer, or the agent left).
+  void hand_over_to_consulted(Call& call);
+  void unmark_consulted_agent(Call& call);
+  void publish_update(const Call& call);
+  static std::string control_state(const Call& call);
 
   InboundCalls& owner_;
   ControlLoop& loop_;

@@ -19,6 +19,7 @@ namespace type {
 inline constexpr const char* kCallOffered = "call.offered";
 inline constexpr const char* kCallAnswered = "call.answered";
 inline constexpr const char* kCallEnded = "call.ended";
+inline constexpr const char* kCallUpdated = "call.updated";
 inline constexpr const char* kAgentState = "agent.state";
 inline constexpr const char* kQueueStats = "queue.stats";
 inline constexpr const char* kWorkOrderAssigned = "work_order.assigned";

@@ -1,6 +1,8 @@
 // The audio graph of one anchored call for each 20 ms tick: the caller leg, the agent leg once
-// bridged, an optional supervisor leg (listen / whisper / barge), IVR or queue audio played to
-// the caller, and the stereo recording (caller left; agent, plus a barging supervisor, right).
+// bridged, an optional supervisor leg (listen / whisper / barge), an optional consulted third
+// party (consultation: it and the agent talk; conference: caller, agent and it all talk), IVR or
+// queue audio played to the caller, and the stereo recording (caller left; agent, plus a
+// barging supervisor and a conference's third party, right).
 // The SIP adapter owns the streams, sockets and recorder and calls tick() from its media timer;
 // tick() returns the packets to send on each leg.
 #pragma once
@@ -19,7 +21,7 @@
 
 namespace sy::media {
 
-enum class Party { kCaller = 0, kAgent = 1, kSupervisor = 2 };
+enum class Party { kCaller = 0, kAgent = 1, kSupervisor = 2, kThird = 3 };
 
 // Whether a frame carried audible sound (any sample beyond about -50 dBFS).
 bool audible(std::span<const int16_t> frame);
@@ -28,9 +30,10 @@ struct CallTickOutput {
   std::vector<uint8_t> to_caller;      // RTP packet for the caller leg
   std::vector<uint8_t> to_agent;       // empty when no agent is bridged
   std::vector<uint8_t> to_supervisor;  // empty unless a supervisor is attached
-  // Audibility of what each party sent this tick (after mute) and of what each was sent.
-  std::array<bool, 3> heard_from{};
-  std::array<bool, 3> sent_to{};
+  std::vector<uint8_t> to_third;       // empty unless a consulted party is attached
+  // Audibility of what each party sent this tick (after mute) and of what each was sent, by Party.
+  std::array<bool, 4> heard_from{};
+  std::array<bool, 4> sent_to{};
 };
 
 class CallMedia {
@@ -41,6 +44,15 @@ class CallMedia {
   void attach_agent(RtpStream* agent) { agent_ = agent; }
   void attach_supervisor(RtpStream* supervisor, SupervisorMode mode);
   void detach_supervisor() { attach_supervisor(nullptr, SupervisorMode::kNone); }
+  // The consulted party's leg (null detaches): it and the agent hear each other; with
+  // set_conference(true) the caller hears it and is heard by it too.
+  void attach_third(RtpStream* third) {
+    third_ = third;
+    if (!third) conference_ = false;
+  }
+  void set_conference(bool on) { conference_ = on; }
+  bool conference() const { return conference_; }
+  RtpStream* third() const { return third_; }
   void set_recorder(CallRecorder* recorder) { recorder_ = recorder; }
   // What the caller hears besides the agent: prompts, queue music, announcements.
   PromptPlayer& caller_player() { return caller_player_; }
@@ -62,11 +74,13 @@ class CallMedia {
   RtpStream* caller_;
   RtpStream* agent_ = nullptr;
   RtpStream* supervisor_ = nullptr;
+  RtpStream* third_ = nullptr;
+  bool conference_ = false;
   SupervisorMode mode_ = SupervisorMode::kNone;
   CallRecorder* recorder_ = nullptr;
   PromptPlayer caller_player_;
   bool hold_ = false;
-  std::array<bool, 3> muted_{};
+  std::array<bool, 4> muted_{};
 };
 
 }  // namespace sy::media

@@ -4,52 +4,43 @@
 #include <algorithm>
 
 namespace sy::media {
-namespace {
 
-struct Hears {
-  bool caller, agent, supervisor;
-};
-
-// Row per listener: who that listener hears in each mode. Nobody hears themselves.
-struct Matrix {
-  Hears caller, agent, supervisor;
-};
-
-Matrix matrix_for(SupervisorMode mode) {
+HearingMatrix hearing_for(SupervisorMode mode) {
+  // Rows: caller, agent, supervisor, third party listening; columns: the same speaking.
   switch (mode) {
     case SupervisorMode::kListen:
-      return {{false, true, false}, {true, false, false}, {true, true, false}};
+      return {{{false, true, false, false}, {true, false, false, false},
+               {true, true, false, false}, {}}};
     case SupervisorMode::kWhisper:
-      return {{false, true, false}, {true, false, true}, {true, true, false}};
+      return {{{false, true, false, false}, {true, false, true, false},
+               {true, true, false, false}, {}}};
     case SupervisorMode::kBarge:
-      return {{false, true, true}, {true, false, true}, {true, true, false}};
+      return {{{false, true, true, false}, {true, false, true, false},
+               {true, true, false, false}, {}}};
     case SupervisorMode::kNone:
       break;
   }
-  return {{false, true, false}, {true, false, false}, {false, false, false}};
+  return {{{false, true, false, false}, {true, false, false, false}, {}, {}}};
 }
 
-void mix_into(Frame& out, const Hears& hears, const ThreePartyInput& in) {
-  std::array<int32_t, kFrameSamples> acc{};
-  auto add = [&](std::span<const int16_t> src) {
-    const size_t n = std::min(src.size(), acc.size());
-    for (size_t i = 0; i < n; ++i) acc[i] += src[i];
-  };
-  if (hears.caller) add(in.caller);
-  if (hears.agent) add(in.agent);
-  if (hears.supervisor) add(in.supervisor);
-  for (size_t i = 0; i < out.size(); ++i) out[i] = saturate16(acc[i]);
+std::array<Frame, kMaxParties> mix_parties(
+    const HearingMatrix& hears, const std::array<std::span<const int16_t>, kMaxParties>& in) {
+  std::array<Frame, kMaxParties> out{};
+  for (std::size_t listener = 0; listener < kMaxParties; ++listener) {
+    std::array<int32_t, kFrameSamples> acc{};
+    for (std::size_t speaker = 0; speaker < kMaxParties; ++speaker) {
+      if (!hears[listener][speaker] || speaker == listener) continue;
+      const size_t n = std::min(in[speaker].size(), acc.size());
+      for (size_t i = 0; i < n; ++i) acc[i] += in[speaker][i];
+    }
+    for (size_t i = 0; i < out[listener].size(); ++i) out[listener][i] = saturate16(acc[i]);
+  }
+  return out;
 }
-
-}  // namespace
 
 ThreePartyOutput mix_three_party(SupervisorMode mode, const ThreePartyInput& in) {
-  const Matrix m = matrix_for(mode);
-  ThreePartyOutput out;
-  mix_into(out.to_caller, m.caller, in);
-  mix_into(out.to_agent, m.agent, in);
-  mix_into(out.to_supervisor, m.supervisor, in);
-  return out;
+  auto mixed = mix_parties(hearing_for(mode), {in.caller, in.agent, in.supervisor, {}});
+  return {mixed[0], mixed[1], mixed[2]};
 }
 
 void mix_add_saturating(std::span<int16_t> dst, std::span<const int16_t> src) {

@@ -81,6 +81,9 @@ class Engine {
   Result<WaitEstimate> estimate_wait(ContactId contact, TimePoint now) const;
   std::size_t waiting_count() const;
   std::size_t waiting_count(QueueId queue) const;
+  // Agents free for a voice contact of `queue` with its default skills and groups (ready, no
+  // work), longest idle first: who may take a consultation call outside the queue's contacts.
+  std::vector<AgentId> free_agents(QueueId queue) const;
   // Every decision taken for the contact, oldest first (empty if unknown).
   const std::vector<Decision>& decisions(ContactId contact) const;
   // Human-readable reason, e.g. "offered to agent a17 by longest idle (3 candidates) in queue

@@ -1,5 +1,6 @@
 // Read-only side of routing::Engine: wait estimates for IVR announcements, decision trails and
 // their human-readable explanation, invariant checks, and enum names.
+#include <algorithm>
 #include <sstream>
 
 #include "routing/state.h"
@@ -21,6 +22,25 @@ int Engine::contact_priority(ContactId id) const {
 std::size_t Engine::waiting_count() const { return s_->waiting_total; }
 std::size_t Engine::waiting_count(QueueId q) const {
   return q < s_->queues.size() ? s_->queues[q].waiting : 0;
+}
+
+std::vector<AgentId> Engine::free_agents(QueueId q) const {
+  std::vector<AgentId> out;
+  if (q >= s_->queues.size()) return out;
+  const QueueRuntime& queue = s_->queues[q];
+  for (AgentId id = 0; id < s_->agents.size(); ++id) {
+    const AgentRec& a = s_->agents[id];
+    if (!s_->available(a, static_cast<int>(Channel::kVoice))) continue;
+    if (queue.group_mask && !(a.group_mask & queue.group_mask)) continue;
+    bool skilled = true;
+    for (const SkillLevel& need : queue.skills)
+      skilled = skilled && a.level(need.skill) >= need.level;
+    if (skilled) out.push_back(id);
+  }
+  std::stable_sort(out.begin(), out.end(), [this](AgentId x, AgentId y) {
+    return s_->agents[x].idle_since_us < s_->agents[y].idle_since_us;
+  });
+  return out;
 }
 
 const std::vector<Decision>& Engine::decisions(ContactId id) const {

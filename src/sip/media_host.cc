@@ -225,10 +225,14 @@ void MediaHost::detach_locked(CallId id, Leg& leg) {
         owner->graph->detach_supervisor();
         owner->supervisor.reset();
       }
+      if (owner->third == id) {
+        owner->graph->attach_third(nullptr);
+        owner->third.reset();
+      }
     }
     leg.bridged_to.reset();
   }
-  for (auto* other : {&leg.agent, &leg.supervisor}) {
+  for (auto* other : {&leg.agent, &leg.supervisor, &leg.third}) {
     if (!*other) continue;
     if (Leg* o = find(**other)) o->bridged_to.reset();
     other->reset();
@@ -236,6 +240,7 @@ void MediaHost::detach_locked(CallId id, Leg& leg) {
   if (leg.graph) {
     leg.graph->attach_agent(nullptr);
     leg.graph->detach_supervisor();
+    leg.graph->attach_third(nullptr);
   }
 }
 
@@ -259,7 +264,7 @@ Status MediaHost::bridge(CallId caller_leg, CallId agent_leg) {
   if (!agent->stream) return leg_busy(agent_leg, "not connected (no answer yet)");
   if (caller->bridged_to) return leg_busy(caller_leg, "is itself bridged into another call");
   if (caller->agent) return leg_busy(caller_leg, "already has an agent");
-  if (agent->bridged_to || agent->agent || agent->supervisor)
+  if (agent->bridged_to || agent->agent || agent->supervisor || agent->third)
     return leg_busy(agent_leg, "already bridged");
   agent->graph->caller_player().stop();
   agent->playing = false;
@@ -363,7 +368,8 @@ Status MediaHost::attach_supervisor(CallId caller_leg, CallId supervisor_leg,
     return leg_busy(caller_leg, "already has a supervisor");
   if (sup->bridged_to && sup->bridged_to != caller_leg)
     return leg_busy(supervisor_leg, "already attached elsewhere");
-  if (sup->agent || sup->supervisor) return leg_busy(supervisor_leg, "is a caller leg");
+  if (sup->agent || sup->supervisor || sup->third)
+    return leg_busy(supervisor_leg, "is a caller leg");
   sup->graph->caller_player().stop();
   sup->playing = false;
   caller->graph->attach_supervisor(sup->stream.get(), mode);  // also switches modes
@@ -379,6 +385,43 @@ void MediaHost::detach_supervisor(CallId caller_leg) {
   if (Leg* sup = find(*caller->supervisor)) sup->bridged_to.reset();
   caller->supervisor.reset();
   caller->graph->detach_supervisor();
+}
+
+Status MediaHost::attach_third(CallId caller_leg, CallId third_leg) {
+  if (caller_leg == third_leg) return leg_busy(caller_leg, "cannot join a leg to itself");
+  std::lock_guard lock(mu_);
+  Leg* caller = find(caller_leg);
+  if (!caller) return leg_not_found(caller_leg);
+  Leg* third = find(third_leg);
+  if (!third) return leg_not_found(third_leg);
+  if (!caller->graph || caller->bridged_to) return leg_busy(caller_leg, "is not a caller leg");
+  if (!third->stream) return leg_busy(third_leg, "not connected (no answer yet)");
+  if (caller->third) return leg_busy(caller_leg, "already has a third party");
+  if (third->bridged_to || third->agent || third->supervisor || third->third)
+    return leg_busy(third_leg, "already bridged");
+  third->graph->caller_player().stop();
+  third->playing = false;
+  ++third->sequence;
+  caller->graph->attach_third(third->stream.get());
+  caller->third = third_leg;
+  third->bridged_to = caller_leg;
+  return {};
+}
+
+void MediaHost::detach_third(CallId caller_leg) {
+  std::lock_guard lock(mu_);
+  Leg* caller = find(caller_leg);
+  if (!caller || !caller->third) return;
+  if (Leg* third = find(*caller->third)) third->bridged_to.reset();
+  caller->third.reset();
+  caller->graph->attach_third(nullptr);
+}
+
+void MediaHost::set_conference(CallId caller_leg, bool on) {
+  std::lock_guard lock(mu_);
+  Leg* caller = find(caller_leg);
+  if (!caller || !caller->graph || caller->bridged_to) return;
+  caller->graph->set_conference(on && caller->third);
 }
 
 void MediaHost::set_hold(CallId caller_leg, bool on, const media::ToneSpec& music) {
@@ -407,7 +450,9 @@ void MediaHost::set_mute(CallId id, bool on) {
   if (leg->bridged_to) {
     Leg* owner = find(*leg->bridged_to);
     if (!owner) return;
-    owner->graph->set_muted(owner->agent == id ? media::Party::kAgent : media::Party::kSupervisor,
+    owner->graph->set_muted(owner->agent == id   ? media::Party::kAgent
+                            : owner->third == id ? media::Party::kThird
+                                                 : media::Party::kSupervisor,
                             on);
   } else if (leg->graph) {
     leg->graph->set_muted(media::Party::kCaller, on);
@@ -552,6 +597,11 @@ void MediaHost::tick_all() {
         if (Leg* sup = find(*leg.supervisor)) {
           if (out->heard_from[2]) ++sup->counters.loud_frames_in;
           send(*sup, out->to_supervisor, out->sent_to[2]);
+        }
+      if (leg.third)
+        if (Leg* third = find(*leg.third)) {
+          if (out->heard_from[3]) ++third->counters.loud_frames_in;
+          send(*third, out->to_third, out->sent_to[3]);
         }
       if (leg.playing && leg.graph->caller_player().idle()) {
         leg.playing = false;

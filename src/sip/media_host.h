@@ -122,6 +122,13 @@ class MediaHost {
   // leg to the supervisor's phone.
   Status attach_supervisor(CallId caller_leg, CallId supervisor_leg, media::SupervisorMode mode);
   void detach_supervisor(CallId caller_leg);
+  // Consultation: an answered outbound leg (the consulted phone) joins the caller leg's graph;
+  // it and the agent hear each other (put the caller on hold meanwhile). With set_conference
+  // the caller, the agent and the third party all hear each other (and it is recorded with the
+  // agent). Errors as for bridge().
+  Status attach_third(CallId caller_leg, CallId third_leg);
+  void detach_third(CallId caller_leg);  // the third leg goes silent; conference off
+  void set_conference(CallId caller_leg, bool on);
   // Hold: the caller hears `music` (a cadenced tone) and nothing from the agent; the agent hears
   // silence. Resume restores the conversation.
   void set_hold(CallId caller_leg, bool on,
@@ -149,7 +156,7 @@ class MediaHost {
     std::uint64_t sequence = 0;  // of the last play()
     bool playing = false;
     // Bridging: a caller leg names its agent/supervisor legs; those name their caller leg.
-    std::optional<CallId> agent, supervisor, bridged_to;
+    std::optional<CallId> agent, supervisor, third, bridged_to;
     std::unique_ptr<media::CallRecorder> recorder;
     bool recorder_failed = false;
     bool caller = false;                  // opened by open(): detects in-band DTMF unless bridged

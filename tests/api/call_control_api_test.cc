@@ -66,6 +66,9 @@ class RecordingCallControl final : public api::CallControlPort {
   Status complete_transfer(const std::string& id, const api::CallActor& by) override {
     return record("complete_transfer", id, by, "");
   }
+  Status cancel_consult(const std::string& id, const api::CallActor& by) override {
+    return record("cancel_consult", id, by, "");
+  }
   Status conference(const std::string& id, const api::CallActor& by) override {
     return record("conference", id, by, "");
   }
@@ -148,6 +151,7 @@ TEST(CallControlApi, AgentControlsOwnCallAndEachRequestReachesThePhone) {
       {"consult", {{"extension", "1002"}}, "consult", "extension:1002"},
       {"conference", nlohmann::json::object(), "conference", ""},
       {"complete-transfer", nullptr, "complete_transfer", ""},
+      {"cancel-consult", nullptr, "cancel_consult", ""},
       {"transfer", {{"queue", "repair"}}, "transfer", "queue:repair"},
       {"ivr", {{"node", "survey"}}, "ivr", "survey"},
       {"hangup", nullptr, "hangup", ""},
