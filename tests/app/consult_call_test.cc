@@ -203,13 +203,15 @@ class ConsultCallTest : public ::testing::Test {
     return p.get_future().get();
   }
 
-  // A caller reaches the queue and agent A (8001) answers; returns the call id.
-  std::string connected_call() {
+  // A caller reaches the queue and agent A (8001) answers; returns the call id. The caller
+  // speaks SIPp's recording and waits for our BYE, or (call_bye.xml, -d ms) hangs up.
+  std::string connected_call(const std::string& scenario = "call_pcap.xml",
+                             const std::string& extra = "") {
     phone("8001", "agent_answer.xml");
     ready(agent_a_);
     uint16_t media_port = sip::testing::free_media_port();
     caller_ = std::async(std::launch::async, [=, this] {
-      return run_sipp(port_, "call_pcap.xml", "-mp " + std::to_string(media_port));
+      return run_sipp(port_, scenario, "-mp " + std::to_string(media_port) + " " + extra);
     });
     EXPECT_TRUE(until([&] { return !observer_.offered().empty(); }));
     if (observer_.offered().empty()) return "";
@@ -415,6 +417,41 @@ TEST_F(ConsultCallTest, UnavailableTargetsAreRefusedAndAQueueFindsAFreeAgent) {
   EXPECT_EQ(state_of(agent_b_), routing::AgentState::kReady);  // back to taking calls
   ASSERT_EQ(error_code(control_->hangup(id, agent_a())), "ok");
   EXPECT_EQ(caller_.get(), 0);
+}
+
+// The consulted party of a conference hangs up: the caller and the agent talk on.
+TEST_F(ConsultCallTest, ConferenceGoesBackToTheAgentWhenTheThirdPartyLeaves) {
+  std::string id = connected_call();
+  ASSERT_FALSE(id.empty());
+  const sip::CallId agent_leg = kFirstPhoneLeg;
+  auto leaves = phone("8002", "agent_hangup.xml");  // answers, hangs up after 0.8 s
+  ASSERT_EQ(error_code(control_->consult(id, agent_a(), extension("8002"))), "ok");
+  ASSERT_TRUE(until([&] { return observer_.updates().back().consult_answered; }));
+  ASSERT_EQ(error_code(control_->conference(id, agent_a())), "ok");
+  EXPECT_EQ(leaves.get(), 0);
+  EXPECT_TRUE(until([&] { return state(id) == "talking"; })) << state(id);
+  EXPECT_EQ(observer_.updates().back().state, "talking");
+  EXPECT_GE(heard(agent_leg), 8u) << "the agent hears the caller";
+  mute(agent_a(), id, true);
+  EXPECT_EQ(heard(caller_leg_, 300), 0u) << "neither hold tone nor anyone else";
+  ASSERT_EQ(error_code(control_->hangup(id, agent_a())), "ok");
+  EXPECT_EQ(caller_.get(), 0);
+}
+
+// A caller who hangs up during a conference ends it for everyone.
+TEST_F(ConsultCallTest, TheCallerHangingUpEndsTheConferenceForEveryone) {
+  std::string id = connected_call("call_bye.xml", "-d 2500");
+  ASSERT_FALSE(id.empty());
+  auto phone_b = phone("8002", "agent_answer.xml");
+  ready(agent_b_);
+  ASSERT_EQ(error_code(control_->consult(id, agent_a(), extension("8002"))), "ok");
+  ASSERT_TRUE(until([&] { return observer_.updates().back().consult_answered; }));
+  ASSERT_EQ(error_code(control_->conference(id, agent_a())), "ok");
+  EXPECT_EQ(caller_.get(), 0);
+  EXPECT_EQ(phones_[0].get(), 0) << "agent A's phone got BYE";
+  EXPECT_EQ(phone_b.get(), 0) << "8002 got BYE";
+  EXPECT_EQ(state(id), "call_not_found");
+  EXPECT_TRUE(until([&] { return state_of(agent_b_) == routing::AgentState::kReady; }));
 }
 
 }  // namespace
