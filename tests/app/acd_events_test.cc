@@ -190,6 +190,40 @@ TEST_F(AcdEventsTest, TheOfferCarriesTheScreenPopAndTheCallIsFollowedToItsEnd) {
   EXPECT_EQ(ended[0]["how"], "ended");
 }
 
+// A consultation as the desktops see it: call.updated reaches the call's agent, the consulted
+// agent and the queue's supervisor with the state and the target.
+TEST_F(AcdEventsTest, ACallUpdateReachesTheAgentTheConsultedAgentAndTheSupervisor) {
+  set_state(a1_, store::AgentPresence::kReady);
+  set_state(a2_, store::AgentPresence::kReady);  // the observer knows both agents' users
+  AcdCallUpdate u;
+  u.call_id = "c-9";
+  u.agent_id = a1_;
+  u.consult_agent_id = a2_;
+  u.state = "consulting";
+  u.consult_target = "8002";
+  u.consult_answered = true;
+  u.queue = "general";
+  u.region = "350102";
+  acd_->call_updated(u);
+  for (auto* who : {lin_.get(), chen_.get(), boss_.get()}) {
+    auto updates = received(*who, "call.updated");
+    ASSERT_EQ(updates.size(), 1u);
+    EXPECT_EQ(updates[0]["call_id"], "c-9");
+    EXPECT_EQ(updates[0]["agent_id"], a1_);
+    EXPECT_EQ(updates[0]["state"], "consulting");
+    EXPECT_EQ(updates[0]["consult_target"], "8002");
+    EXPECT_EQ(updates[0]["consult_answered"], true);
+    EXPECT_EQ(updates[0]["muted"], false);
+  }
+  u.state = "held";
+  u.consult_agent_id = 0;
+  u.consult_target = "";
+  u.consult_answered = false;
+  acd_->call_updated(u);
+  EXPECT_EQ(received(*lin_, "call.updated").size(), 1u);
+  EXPECT_TRUE(received(*chen_, "call.updated").empty());  // no longer chen's business
+}
+
 TEST_F(AcdEventsTest, WithoutTheCallersNumberTheOfferReadsItFromTheCallRecord) {
   store::NewCall record;
   record.id = "c-2";
