@@ -22,12 +22,9 @@ BIN=$1
 SRC=$2
 # shellcheck source=serve_common.sh
 source "$SRC/tests/sip/serve_common.sh" agent
-rtp_port() { echo $(( 40000 + (RANDOM % 1000) * 20 )); }
 
 demo_data
-AGENT_PW=$(grep -o "sign-in password [^ ]*" "$TMP/demo.log" | cut -d' ' -f3)
-SIP_PW=$(grep -o "phone (SIP) password [^ ]*" "$TMP/demo.log" | cut -d' ' -f4)
-[ -n "$AGENT_PW" ] && [ -n "$SIP_PW" ] || fail "demo passwords not printed"
+demo_passwords
 
 # Two demo customers of one area (not VIP, no outage quirks needed): callers A and C.
 read -r AREA PHONE_A PHONE_C < <(python3 - "$TMP/switchyard.db" <<'PY'
@@ -55,11 +52,6 @@ SWITCHYARD_ACD_RING_TIMEOUT_S=4 SWITCHYARD_ACD_REQUIRE_REGISTERED_PHONE=true \
 SWITCHYARD_ACD_REGION_CAPS="$AREA=1" SWITCHYARD_ACD_CALLBACK_OFFER_AFTER_S=3 \
 SWITCHYARD_ACD_ANNOUNCE_INTERVAL_S=5 start_serve
 
-login() {  # user password name: cookie jar $TMP/name.jar, CSRF token in $TMP/name.csrf
-  curl -sf -c "$TMP/$3.jar" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"$2\"}" "$HTTP/api/v1/auth/login" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])' >"$TMP/$3.csrf" || fail "sign-in of $1"
-}
 set_state() {  # name state: prints the HTTP status
   curl -s -o "$TMP/state.out" -w '%{http_code}' -b "$TMP/$1.jar" -H "X-CSRF-Token: $(cat "$TMP/$1.csrf")" \
     -H 'Content-Type: application/json' -d "{\"state\":\"$2\"}" "$HTTP/api/v1/agents/me/state"
@@ -82,11 +74,6 @@ PHONE1=$!; BG+=("$PHONE1")
 sipp -sf "$SCEN/agent_noanswer.xml" -i 127.0.0.1 -p "$P3" -m 1 -nostdin -timeout 90s \
   -timeout_error >"$TMP/phone3.log" 2>&1 &
 PHONE3=$!; BG+=("$PHONE3")
-register() {  # extension contact_port expires
-  sipp "127.0.0.1:$SIP_PORT" -sf "$SCEN/agent_register.xml" -i 127.0.0.1 -m 1 -nostdin \
-    -timeout 20s -timeout_error -key ext "$1" -key contact_port "$2" -key expires "$3" \
-    -au "$1" -ap "$SIP_PW" >>"$TMP/register.log" 2>&1
-}
 register 8001 "$P1" 300 || fail "8001 could not register"
 register 8003 "$P3" 300 || fail "8003 could not register"
 CODE=$(set_state a3 ready)

@@ -13,12 +13,9 @@ BIN=$1
 SRC=$2
 # shellcheck source=serve_common.sh
 source "$SRC/tests/sip/serve_common.sh" answer
-rtp_port() { echo $(( 40000 + (RANDOM % 1000) * 20 )); }
 
 demo_data
-AGENT_PW=$(grep -o "sign-in password [^ ]*" "$TMP/demo.log" | cut -d' ' -f3)
-SIP_PW=$(grep -o "phone (SIP) password [^ ]*" "$TMP/demo.log" | cut -d' ' -f4)
-[ -n "$AGENT_PW" ] && [ -n "$SIP_PW" ] || fail "demo passwords not printed"
+demo_passwords
 
 # Callers go straight to the general queue: this test is about the agent's side.
 cat >"$TMP/flow.yaml" <<'EOF'
@@ -35,11 +32,6 @@ EOF
 SWITCHYARD_SIP_SERVICES="95598=$TMP/flow.yaml" SWITCHYARD_SIP_TRUNKS=127.0.0.1 \
 SWITCHYARD_ACD_RING_TIMEOUT_S=20 SWITCHYARD_ACD_REQUIRE_REGISTERED_PHONE=true start_serve
 
-login() {  # user password name: cookie jar $TMP/name.jar, CSRF token in $TMP/name.csrf
-  curl -sf -c "$TMP/$3.jar" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"$2\"}" "$HTTP/api/v1/auth/login" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])' >"$TMP/$3.csrf" || fail "sign-in of $1"
-}
 post() {  # name path body: prints "HTTP-status seconds", the body in $TMP/post.out
   curl -s -o "$TMP/post.out" -w '%{http_code} %{time_total}\n' -b "$TMP/$1.jar" \
     -H "X-CSRF-Token: $(cat "$TMP/$1.csrf")" -H 'Content-Type: application/json' -d "$3" "$HTTP/api/v1/$2"
@@ -50,11 +42,6 @@ login admin "$ADMIN_PW" admin
 login agent8001 "$AGENT_PW" a1
 login agent8002 "$AGENT_PW" a2
 
-register() {  # extension contact_port
-  sipp "127.0.0.1:$SIP_PORT" -sf "$SCEN/agent_register.xml" -i 127.0.0.1 -m 1 -nostdin \
-    -timeout 20s -timeout_error -key ext "$1" -key contact_port "$2" -key expires 300 \
-    -au "$1" -ap "$SIP_PW" >>"$TMP/register.log" 2>&1
-}
 call_of() {  # phone: the id of the newest call from it
   for _ in $(seq 1 100); do
     api "calls?from=$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])' 2>/dev/null && return 0

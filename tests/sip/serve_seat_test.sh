@@ -9,12 +9,9 @@ BIN=$1
 SRC=$2
 # shellcheck source=serve_common.sh
 source "$SRC/tests/sip/serve_common.sh" seat
-rtp_port() { echo $(( 40000 + (RANDOM % 1000) * 20 )); }
 
 demo_data
-AGENT_PW=$(grep -o "sign-in password [^ ]*" "$TMP/demo.log" | cut -d' ' -f3)
-SIP_PW=$(grep -o "phone (SIP) password [^ ]*" "$TMP/demo.log" | cut -d' ' -f4)
-[ -n "$AGENT_PW" ] && [ -n "$SIP_PW" ] || fail "demo passwords not printed"
+demo_passwords
 grep -q "Demo seat phones 8101 … 8110" "$TMP/demo.log" || fail "the demo does not print its seat phones"
 
 cat >"$TMP/flow.yaml" <<'EOF2'
@@ -31,11 +28,6 @@ EOF2
 SWITCHYARD_SIP_SERVICES="95598=$TMP/flow.yaml" SWITCHYARD_SIP_TRUNKS=127.0.0.1 \
 SWITCHYARD_ACD_RING_TIMEOUT_S=20 SWITCHYARD_ACD_REQUIRE_REGISTERED_PHONE=true start_serve
 
-login() {  # user password name
-  curl -sf -c "$TMP/$3.jar" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"$2\"}" "$HTTP/api/v1/auth/login" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])' >"$TMP/$3.csrf" || fail "sign-in of $1"
-}
 send() {  # method name path body: prints the HTTP status, the body in $TMP/out.json
   curl -s -o "$TMP/out.json" -w '%{http_code}' -X "$1" -b "$TMP/$2.jar" \
     -H "X-CSRF-Token: $(cat "$TMP/$2.csrf")" -H 'Content-Type: application/json' -d "$4" "$HTTP/api/v1/$3"
@@ -44,11 +36,6 @@ get() { curl -sf -b "$TMP/$1.jar" "$HTTP/api/v1/$2"; }
 login admin "$ADMIN_PW" admin
 login agent8001 "$AGENT_PW" a1
 
-register() {  # extension contact_port
-  sipp "127.0.0.1:$SIP_PORT" -sf "$SCEN/agent_register.xml" -i 127.0.0.1 -m 1 -nostdin \
-    -timeout 20s -timeout_error -key ext "$1" -key contact_port "$2" -key expires 300 \
-    -au "$1" -ap "$SIP_PW" >>"$TMP/register.log" 2>&1
-}
 
 echo "$(date +%T) 1. the seat phone 8101 and agent8001's own phone register"
 P_SEAT=$(free_port); P_OWN=$(free_port)
