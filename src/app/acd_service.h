@@ -108,7 +108,7 @@ struct AcdCallUpdate {
   std::string call_id;
   std::int64_t agent_id = 0;          // the agent the call is with
   std::int64_t consult_agent_id = 0;  // the consulted agent, when the target is an agent's phone
-  std::string state;                  // talking, held, consulting, conference
+  std::string state;                  // talking, held, consulting, conference, ended
   std::string consult_target;         // the consulted extension, "" when none
   bool consult_answered = false;
   bool muted = false;

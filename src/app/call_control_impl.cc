@@ -300,13 +300,13 @@ std::string InboundCalls::Impl::control_state(const Call& call) {
   return call.held ? "held" : "talking";
 }
 
-void InboundCalls::Impl::publish_update(const Call& call) {
+void InboundCalls::Impl::publish_update(const Call& call, const std::string& state) {
   if (!acd() || !call.agent_leg) return;
   AcdCallUpdate u;
   u.call_id = call.record_id;
   u.agent_id = call.agent_id.value_or(0);
   u.consult_agent_id = call.consult_agent.value_or(0);
-  u.state = control_state(call);
+  u.state = state.empty() ? control_state(call) : state;
   u.consult_target = call.consult_target;
   u.consult_answered = call.consult_answered;
   u.muted = call.muted;
@@ -513,6 +513,8 @@ void InboundCalls::Impl::consultation_call_over(Call& call) {
     call.consult_leg = 0;
   }
   if (call.agent_outside_acd && call.agent_id && acd()) {
+    // Not the ACD's contact: no call.ended from it, so the desktop is told here.
+    publish_update(call, "ended");
     ready_again(*acd(), *call.agent_id);
     call.agent_outside_acd = false;
   }

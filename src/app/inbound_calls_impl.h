@@ -239,7 +239,8 @@ class InboundCalls::Impl {
   // The consulted party takes the agent's place (complete transfer, or the agent left).
   void hand_over_to_consulted(Call& call);
   void unmark_consulted_agent(Call& call);
-  void publish_update(const Call& call);
+  // call.updated for the desktop; `state` overrides the call's ("ended").
+  void publish_update(const Call& call, const std::string& state = "");
   static std::string control_state(const Call& call);
 
   InboundCalls& owner_;

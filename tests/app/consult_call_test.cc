@@ -327,6 +327,8 @@ TEST_F(ConsultCallTest, ConsultThenCompleteTransferLeavesTheCallerWithTheConsult
   EXPECT_EQ(caller_.get(), 0);
   EXPECT_EQ(phone_b.get(), 0);
   EXPECT_TRUE(until([&] { return state_of(agent_b_) == routing::AgentState::kReady; }));
+  EXPECT_EQ(observer_.updates().back().state, "ended");  // B's desktop learns the call ended
+  EXPECT_EQ(observer_.updates().back().agent_id, agent_b_);
 }
 
 // A three-way conference: everyone hears everyone; when the agent hangs up, the caller and the
