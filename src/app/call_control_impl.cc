@@ -318,9 +318,11 @@ void InboundCalls::Impl::publish_update(const Call& call, const std::string& sta
 // The caller waits on hold while we ring the target; the agent talks to them once they answer.
 Status InboundCalls::Impl::consult(Call& call, const api::CallTarget& to) {
   if (call.consult_leg)
-    return cc_error(ErrorKind::kConflict, "invalid_call_state", "a consultation is already running");
+    return cc_error(ErrorKind::kConflict, "invalid_call_state",
+                    "a consultation is already running");
   auto* s = sip();
-  if (!s) return cc_error(ErrorKind::kUnavailable, "telephony_unavailable", "telephony is stopping");
+  if (!s)
+    return cc_error(ErrorKind::kUnavailable, "telephony_unavailable", "telephony is stopping");
   std::optional<std::int64_t> agent;
   std::string extension;
   if (to.kind == api::CallTarget::Kind::kQueue) {
@@ -344,10 +346,13 @@ Status InboundCalls::Impl::consult(Call& call, const api::CallTarget& to) {
       if (agent)
         return cc_error(ErrorKind::kConflict, "target_unavailable",
                         "extension " + extension + " has no registered phone");
-      return cc_error(ErrorKind::kNotFound, "target_not_found", "no phone has extension " + extension);
+      return cc_error(ErrorKind::kNotFound, "target_not_found",
+                      "no phone has extension " + extension);
     }
-    if (auto own = legs_.find(call.agent_leg); own != legs_.end() && own->second.offer.extension == extension)
-      return cc_error(ErrorKind::kConflict, "target_unavailable", "extension " + extension + " is your own phone");
+    if (auto own = legs_.find(call.agent_leg);
+        own != legs_.end() && own->second.offer.extension == extension)
+      return cc_error(ErrorKind::kConflict, "target_unavailable",
+                      "extension " + extension + " is your own phone");
     if (agent && acd()) {
       auto state = acd()->agent_state(*agent);
       if (state == routing::AgentState::kOnCall || state == routing::AgentState::kReserved)
@@ -357,7 +362,8 @@ Status InboundCalls::Impl::consult(Call& call, const api::CallTarget& to) {
   }
   std::uint64_t media_id = next_media_leg_++;
   auto port = media_.reserve(media_id);
-  if (!port) return cc_error(ErrorKind::kUnavailable, "telephony_unavailable", port.error().message);
+  if (!port)
+    return cc_error(ErrorKind::kUnavailable, "telephony_unavailable", port.error().message);
   sip::OutboundCall out;
   out.extension = extension;
   out.caller_number = call.in.caller;
@@ -397,7 +403,8 @@ void InboundCalls::Impl::consult_answered(Call& call, AgentLeg& leg, sip::CallId
     return;
   }
   call.consult_answered = true;
-  spdlog::info("call {}: extension {} answered the consultation", call.record_id, call.consult_target);
+  spdlog::info("call {}: extension {} answered the consultation", call.record_id,
+               call.consult_target);
   publish_update(call);
 }
 

@@ -18,7 +18,8 @@ void CallMedia::attach_supervisor(RtpStream* supervisor, SupervisorMode mode) {
 
 Result<CallTickOutput> CallMedia::tick(TimePoint now) {
   constexpr auto kC = static_cast<size_t>(Party::kCaller), kA = static_cast<size_t>(Party::kAgent),
-                 kS = static_cast<size_t>(Party::kSupervisor), kT = static_cast<size_t>(Party::kThird);
+                 kS = static_cast<size_t>(Party::kSupervisor),
+                 kT = static_cast<size_t>(Party::kThird);
   std::array<JitterOutput, kMaxParties> from;
   from[kC] = caller_->next_frame(now);
   if (agent_) from[kA] = agent_->next_frame(now);

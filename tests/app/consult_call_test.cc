@@ -75,8 +75,7 @@ class ConsultCallTest : public ::testing::Test {
     void on_playback_finished(sip::CallId id, std::uint64_t seq) override {
       test->calls_->on_playback_finished(id, seq);
     }
-    void on_recording_finished(sip::CallId id,
-                               const Result<media::RecordingMetadata>& r) override {
+    void on_recording_finished(sip::CallId id, const Result<media::RecordingMetadata>& r) override {
       test->calls_->on_recording_finished(id, r);
     }
   };
@@ -118,8 +117,8 @@ class ConsultCallTest : public ::testing::Test {
     flows_ = std::move(*flows);
     loop_.start();
     acd_ = std::make_unique<AcdService>(
-        *repos_, SystemClock::instance(), [this](std::function<void()> fn) { loop_.post(std::move(fn)); },
-        AcdOptions{});
+        *repos_, SystemClock::instance(),
+        [this](std::function<void()> fn) { loop_.post(std::move(fn)); }, AcdOptions{});
     ASSERT_TRUE(acd_->load().ok());
     acd_->set_observer(&observer_);
     records_ = std::make_unique<CallRecordWriter>(*repos_);
@@ -181,9 +180,10 @@ class ConsultCallTest : public ::testing::Test {
     uint16_t sip_port = sip::testing::free_sip_port();
     uint16_t media_port = sip::testing::free_media_port();
     std::string keys = " -key ext " + ext + " -t u1";
-    std::shared_future<int> done = std::async(std::launch::async, [=] {
-      return run_sipp_phone(sip_port, scenario, "-mp " + std::to_string(media_port) + keys);
-    }).share();
+    std::shared_future<int> done =
+        std::async(std::launch::async, [=] {
+          return run_sipp_phone(sip_port, scenario, "-mp " + std::to_string(media_port) + keys);
+        }).share();
     std::this_thread::sleep_for(100ms);  // SIPp binds its port (a process start, not a timer)
     EXPECT_EQ(run_sipp(port_, "register.xml",
                        "-au " + ext + " -ap pw-" + ext + " -key expires 300 -key contact_port " +
@@ -401,16 +401,18 @@ TEST_F(ConsultCallTest, UnavailableTargetsAreRefusedAndAQueueFindsAFreeAgent) {
       << "an agent's extension without a registered phone";
   EXPECT_EQ(error_code(control_->consult(id, agent_a(), extension("8999"))), "target_not_found");
   EXPECT_EQ(error_code(control_->consult(id, agent_a(), extension("8001"))), "target_unavailable");
-  EXPECT_EQ(error_code(control_->consult(id, agent_a(), {api::CallTarget::Kind::kQueue, "billing"})),
-            "target_unavailable");
+  EXPECT_EQ(
+      error_code(control_->consult(id, agent_a(), {api::CallTarget::Kind::kQueue, "billing"})),
+      "target_unavailable");
   EXPECT_EQ(error_code(control_->consult(id, agent_a(), {api::CallTarget::Kind::kQueue, "nope"})),
             "target_not_found");
   EXPECT_EQ(state(id), "talking");
 
   auto phone_b = phone("8002", "agent_answer.xml");
   ready(agent_b_);
-  ASSERT_EQ(error_code(control_->consult(id, agent_a(), {api::CallTarget::Kind::kQueue, "general"})),
-            "ok");
+  ASSERT_EQ(
+      error_code(control_->consult(id, agent_a(), {api::CallTarget::Kind::kQueue, "general"})),
+      "ok");
   EXPECT_EQ(observer_.updates().back().consult_target, "8002");
   EXPECT_EQ(state_of(agent_b_), routing::AgentState::kOnCall);
   ASSERT_TRUE(until([&] { return observer_.updates().back().consult_answered; }));

@@ -83,5 +83,66 @@ TEST_F(CallMediaTest, PromptThenAgentThenWhisperAndRecording) {
   EXPECT_NEAR(pcm[2 * late + 1], 2000, 100);  // agent right, no whisper in the recording
 }
 
+// A consultation: the caller on hold hears only the hold music, the agent and the consulted
+// party hear each other. A conference: the three hear each other, a listening supervisor hears
+// all three, and the consulted party is recorded with the agent.
+TEST_F(CallMediaTest, ConsultationThenConference) {
+  Phone caller, agent, sup, third;
+  CallMedia call(*caller.centre);
+  auto rec = CallRecorder::open(path("conf.wav"));
+  ASSERT_TRUE(rec.ok());
+  call.set_recorder(rec->get());
+  call.attach_agent(agent.centre.get());
+  call.attach_supervisor(sup.centre.get(), SupervisorMode::kListen);
+  call.attach_third(third.centre.get());
+  call.set_hold(true);
+  ManualClock clock;
+  auto tick = [&](int ticks) {
+    for (int i = 0; i < ticks; ++i, clock.advance(milliseconds(20))) {
+      caller.speak(1000, clock.now());
+      agent.speak(2000, clock.now());
+      sup.speak(4000, clock.now());
+      third.speak(500, clock.now());
+      auto out = call.tick(clock.now());
+      ASSERT_TRUE(out.ok());
+      caller.hear(out->to_caller, clock.now());
+      agent.hear(out->to_agent, clock.now());
+      sup.hear(out->to_supervisor, clock.now());
+      third.hear(out->to_third, clock.now());
+    }
+  };
+  tick(20);
+  EXPECT_NEAR(caller.heard, 0, 20);     // on hold (no music player here): nobody
+  EXPECT_NEAR(agent.heard, 500, 50);    // the consulted party only
+  EXPECT_NEAR(third.heard, 2000, 100);  // the agent only, not the caller
+  EXPECT_NEAR(sup.heard, 0, 20);        // as on any hold
+
+  call.set_hold(false);
+  call.set_conference(true);
+  tick(20);
+  EXPECT_NEAR(caller.heard, 2000 + 500, 150);
+  EXPECT_NEAR(agent.heard, 1000 + 500, 100);
+  EXPECT_NEAR(third.heard, 1000 + 2000, 150);
+  EXPECT_NEAR(sup.heard, 1000 + 2000 + 500, 200);  // listens to all three, unheard
+
+  call.attach_third(nullptr);  // the consulted party hangs up: back to caller and agent
+  EXPECT_FALSE(call.conference());
+  tick(20);
+  EXPECT_NEAR(caller.heard, 2000, 100);
+  EXPECT_NEAR(agent.heard, 1000, 100);
+
+  ASSERT_TRUE((*rec)->close().ok());
+  SF_INFO info{};
+  SNDFILE* f = sf_open(path("conf.wav").c_str(), SFM_READ, &info);
+  ASSERT_NE(f, nullptr);
+  std::vector<int16_t> pcm(static_cast<size_t>(info.frames * 2));
+  sf_readf_short(f, pcm.data(), info.frames);
+  sf_close(f);
+  ASSERT_EQ(info.frames, 60 * 160);
+  const size_t conference = static_cast<size_t>(info.frames / 2 + 10);
+  EXPECT_NEAR(pcm[2 * conference], 1000, 100);            // caller left
+  EXPECT_NEAR(pcm[2 * conference + 1], 2000 + 500, 150);  // agent and consulted party right
+}
+
 }  // namespace
 }  // namespace sy::media
