@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
@@ -53,6 +54,14 @@ struct CallTarget {
   enum class Kind { kExtension, kQueue };
   Kind kind = Kind::kExtension;
   std::string name;  // the extension digits or the queue name
+};
+
+// A node of the call's IVR flow an agent may send the caller back to (flow file agent_return),
+// with the labels the desktop shows.
+struct ReturnPoint {
+  std::string node;
+  std::string label;     // Simplified Chinese
+  std::string label_en;  // English
 };
 
 enum class MonitorMode { kListen, kWhisper, kBarge };
@@ -98,9 +107,14 @@ class CallControlPort {
   // and the caller and the agent talk again, off hold.
   virtual Status cancel_consult(const std::string& call_id, const CallActor& by) = 0;
   // The caller goes back to the IVR at `node` of the call's flow (PIN entry, survey); the agent
-  // leaves the call.
+  // leaves the call. Only nodes of return_points (else target_not_found); the call must be
+  // talking or held (else invalid_call_state).
   virtual Status transfer_to_ivr(const std::string& call_id, const CallActor& by,
                                  const std::string& node) = 0;
+  // Where transfer_to_ivr may send the caller of this call (the flow's agent_return, in file
+  // order; empty when the flow has none).
+  virtual Result<std::vector<ReturnPoint>> return_points(const std::string& call_id,
+                                                         const CallActor& by) = 0;
 
   // A supervisor's phone joins the call: listen (hears both, nobody hears them), whisper
   // (speaks to the agent only) or barge (all three talk). Called again with another mode on a

@@ -150,6 +150,37 @@ http::Response monitor_action(Context& ctx, http::Request& req, MonitorMode mode
   return done(id, to_string(mode));
 }
 
+// GET /api/v1/calls/{id}/return-points: the desktop's "back to IVR" choices for my call.
+http::Response return_points(Context& ctx, http::Request& req) {
+  if (!ctx.call_control) return http::Response::error(unavailable());
+  CallActor who = actor_of(ctx, req);
+  auto call = own_call(ctx, req, who);
+  if (!call) return http::Response::error(call.error());
+  auto points = ctx.call_control->return_points(call->call_id, who);
+  if (!points) return http::Response::error(points.error());
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& p : *points)
+    items.push_back({{"node", p.node}, {"label", p.label}, {"label_en", p.label_en}});
+  return http::Response::json(200, {{"items", items}});
+}
+
+http::RouteDoc return_points_doc() {
+  http::RouteDoc d = route_doc("call control",
+                               "Where I may send my call's caller back to in the IVR (the "
+                               "return points of the call's flow, for POST .../ivr)",
+                               Permission::kCallControl);
+  d.description =
+      "The flow file's agent_return list, in file order: node id and the labels in Chinese and "
+      "English. Errors: 404 call_not_found, 403 not_your_call, 503 telephony_unavailable.";
+  nlohmann::json point = object_schema(
+      {{"node", "string"}, {"label", "string"}, {"label_en", "string"}}, {"node", "label", "label_en"});
+  nlohmann::json body = {{"type", "object"},
+                         {"properties", {{"items", {{"type", "array"}, {"items", point}}}}},
+                         {"required", {"items"}}};
+  d.responses.push_back({200, "The return points", body});
+  return d;
+}
+
 http::RouteDoc control_doc(std::string summary, nlohmann::json body = nullptr) {
   http::RouteDoc d = route_doc("call control", std::move(summary), Permission::kCallControl,
                                std::move(body));
@@ -261,8 +292,12 @@ void add_call_control_routes(http::Router& router, Context& ctx) {
                               return port.transfer_to_ivr(id, who, node);
                             });
       },
-      control_doc("Send the caller back to the IVR at a node (PIN entry, satisfaction survey)",
+      control_doc("Send the caller back to the IVR at a node (PIN entry, satisfaction survey); "
+                  "only the call's return points (GET .../return-points), else 404 "
+                  "target_not_found; the agent leaves the call",
                   object_schema({{"node", "string"}}, {"node"})));
+  router.get("/api/v1/calls/{id}/return-points",
+             [&ctx](http::Request& req) { return return_points(ctx, req); }, return_points_doc());
 
   for (MonitorMode mode : {MonitorMode::kListen, MonitorMode::kWhisper, MonitorMode::kBarge}) {
     http::RouteDoc d = route_doc(

@@ -130,7 +130,8 @@ void add_call_routes(http::Router& router, Context& ctx) {
   router.get("/api/v1/calls", [&ctx](http::Request& req) { return list_calls(ctx, req); }, list);
   router.get("/api/v1/calls/{id}", [&ctx](http::Request& req) { return get_call(ctx, req); },
              route_doc("calls",
-                       "One call record: times, end reason, IVR path, digits (PINs masked), "
+                       "One call record: times, end reason, IVR path, digits (PINs masked; menu "
+                       "choices too), survey answers, "
                        "queue, wait, agent, routing reason and recordings",
                        Permission::kCallRead));
   router.get("/api/v1/recordings/{id}",

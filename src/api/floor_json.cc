@@ -72,6 +72,9 @@ nlohmann::json to_json(const store::AgentStateChange& c) {
 nlohmann::json to_json(const store::CallRecord& c) {
   nlohmann::json digits = nlohmann::json::array();
   for (const auto& d : c.digits) digits.push_back({{"node", d.node}, {"digits", d.digits}});
+  nlohmann::json survey = nlohmann::json::array();
+  for (const auto& a : c.survey_answers)
+    survey.push_back({{"survey", a.survey}, {"question", a.question}, {"answer", a.answer}});
   return {{"id", c.id},
           {"direction", c.direction},
           {"from", c.from_number},
@@ -84,6 +87,7 @@ nlohmann::json to_json(const store::CallRecord& c) {
           {"end_reason", opt(c.end_reason)},
           {"ivr_path", c.ivr_path},
           {"digits", digits},
+          {"survey_answers", survey},
           {"queue", opt(c.queue)},
           {"wait_s", opt(c.wait_s)},
           {"agent_id", opt(c.agent_id)},

@@ -140,6 +140,7 @@ void AcdEvents::call_offered(const AcdOffer& offer) {
                {"region_code", card.call.region},
                {"ivr_path", card.call.ivr_path},
                {"digits", digits_json(card.call.digits)},
+               {"attached", card.call.attached},
                {"vip", card.call.vip},
                {"waited_s", std::chrono::duration<double>(now - card.queued_at).count()},
                {"ring_deadline", format_rfc3339(offer.deadline)},

@@ -79,6 +79,7 @@ struct QueuedCall {
   std::string caller_number;
   std::vector<std::string> ivr_path;             // nodes the caller went through
   std::vector<store::CollectedDigits> digits;    // as stored: PINs masked
+  std::map<std::string, std::string> attached;   // IVR variables for the agent (e.g. pin_verified)
 };
 
 struct EnqueueResult {

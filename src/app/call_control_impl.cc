@@ -202,6 +202,7 @@ Status InboundCalls::Impl::call_action(const std::string& record_id, const api::
     media_.play_waiting_tone(id, media::china_ringback_tone());
     return {};
   }
+  if (action == "to_ivr") return return_to_ivr(call, digits);  // digits: the node
   return cc_error(ErrorKind::kConflict, "invalid_call_state",
                   "returning a call to the IVR is not available yet");
 }

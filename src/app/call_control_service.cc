@@ -93,4 +93,14 @@ Status CallControlService::monitor(const std::string& id, const api::CallActor& 
   return on_loop([this, id, supervisor, mode] { return calls_.monitor(id, supervisor, mode); });
 }
 
+Result<std::vector<api::ReturnPoint>> CallControlService::return_points(
+    const std::string& call_id, const api::CallActor& by) {
+  using Points = Result<std::vector<api::ReturnPoint>>;
+  auto result = std::make_shared<std::promise<Points>>();
+  auto answer = result->get_future();
+  loop_.post([this, call_id, by, result] { result->set_value(calls_.return_points(call_id, by)); });
+  if (answer.wait_for(std::chrono::seconds(5)) != std::future_status::ready) return unavailable();
+  return answer.get();
+}
+
 }  // namespace sy::app

@@ -35,6 +35,8 @@ class CallControlService final : public api::CallControlPort {
                          const std::string& node) override;
   Status monitor(const std::string& call_id, const api::CallActor& supervisor,
                  api::MonitorMode mode) override;
+  Result<std::vector<api::ReturnPoint>> return_points(const std::string& call_id,
+                                                      const api::CallActor& by) override;
 
  private:
   Status on_loop(std::function<Status()> fn);

@@ -93,6 +93,8 @@ void InboundCalls::Impl::ended(sip::CallId id, sip::CallEndReason reason) {
   f.ivr_path = call->session->trace().path;
   for (const auto& d : call->session->trace().digits)
     f.digits.push_back(store::CollectedDigits{d.node, d.digits});  // PINs masked by the IVR
+  for (const auto& a : call->session->trace().survey_answers)
+    f.survey_answers.push_back({a.survey, a.question, a.answer ? std::string(1, a.answer) : ""});
   if (!call->queue.empty()) f.queue = call->queue;
   f.wait_s = call->wait_s;
   if (!call->routing_reason.empty()) f.routing_reason = call->routing_reason;
@@ -128,6 +130,8 @@ void InboundCalls::Impl::leave_queue(Call& call, TimePoint t, bool abandoned) {
 void InboundCalls::Impl::digit(sip::CallId id, char key) {
   Call* call = find(id);
   if (!call || !call->ivr_started) return;
+  spdlog::debug("call {}: DTMF {} at node {} (queued: {})", call->record_id, key,
+                call->session->current_node(), call->queued);
   if (call->queued) {
     if (key == '1' && call->callback_offered && !call->callback_accepted) accept_callback(id, *call);
     return;
@@ -249,6 +253,7 @@ void InboundCalls::Impl::carry_out(sip::CallId id, Call& call, const ivr::Enqueu
   std::string customer = variable(*call.session, "customer_id");
   if (!customer.empty()) q.customer_id = std::strtoull(customer.c_str(), nullptr, 10);
   for_screen_pop(call, q);
+  q.attached = enqueue.attached;  // e.g. pin_verified after the agent's PIN check
   TimePoint t = now();
   auto queued = acd()->enqueue(q);
   if (!queued) {
@@ -513,6 +518,10 @@ Status InboundCalls::call_action(const std::string& call_id, const api::CallActo
                                  const std::string& action, const std::string& digits,
                                  const api::CallTarget& to) {
   return impl_->call_action(call_id, by, action, digits, to);
+}
+Result<std::vector<api::ReturnPoint>> InboundCalls::return_points(const std::string& call_id,
+                                                                  const api::CallActor& by) {
+  return impl_->return_points(call_id, by);
 }
 Status InboundCalls::monitor(const std::string& call_id, const api::CallActor& supervisor,
                              api::MonitorMode mode) {

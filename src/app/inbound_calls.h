@@ -85,6 +85,8 @@ class InboundCalls final : public sip::CallHandler,
   // not_supported_by_phone), within the adapter's remote answer time-out.
   void answer(const std::string& call_id, const api::CallActor& by,
               std::function<void(Status)> done);
+  Result<std::vector<api::ReturnPoint>> return_points(const std::string& call_id,
+                                                      const api::CallActor& by);
 
   // OfferSink (control loop): the ACD chose an agent for a queued caller, or has news for one.
   void offer(const AcdOffer& offer) override;

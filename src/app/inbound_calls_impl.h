@@ -242,6 +242,10 @@ class InboundCalls::Impl {
   // call.updated for the desktop; `state` overrides the call's ("ended").
   void publish_update(const Call& call, const std::string& state = "");
   static std::string control_state(const Call& call);
+  // Back to the IVR at an agent_return point (ivr_return.cc).
+  Result<std::vector<api::ReturnPoint>> return_points(const std::string& record_id,
+                                                      const api::CallActor& by);
+  Status return_to_ivr(Call& call, const std::string& node);
 
   InboundCalls& owner_;
   ControlLoop& loop_;

@@ -150,6 +150,14 @@ struct CollectedDigits {
 // Digits as they go into a call record: a secret entry (PIN) keeps its length only ("******").
 CollectedDigits collected_digits(std::string node, std::string_view digits, bool secret);
 
+// A caller's answer to one question of an IVR survey (e.g. satisfaction: "1").
+struct SurveyAnswer {
+  std::string survey;    // the survey's name in the flow
+  std::string question;  // the question id
+  std::string answer;    // the key pressed; "" when no valid answer came
+  bool operator==(const SurveyAnswer&) const = default;
+};
+
 struct CallRecord {
   std::string id;  // chosen by telephony: [A-Za-z0-9._@-]{1,64}
   std::string direction = "inbound";
@@ -163,6 +171,7 @@ struct CallRecord {
   std::optional<std::string> end_reason;
   std::vector<std::string> ivr_path;
   std::vector<CollectedDigits> digits;
+  std::vector<SurveyAnswer> survey_answers;
   std::optional<std::string> queue;
   std::optional<int> wait_s;
   std::optional<std::int64_t> agent_id;
@@ -195,6 +204,7 @@ struct CallFinished {
   std::string end_reason;  // caller_hangup | agent_hangup | abandoned | rejected | failed | ...
   std::vector<std::string> ivr_path;
   std::vector<CollectedDigits> digits;
+  std::vector<SurveyAnswer> survey_answers;
   // Known at the end for calls that never reached an agent (abandoned in queue).
   std::optional<std::string> queue;
   std::optional<int> wait_s;

@@ -11,7 +11,7 @@ namespace {
 constexpr const char* kSelect =
     "SELECT c.id, c.direction, c.from_number, c.to_number, c.customer_id, c.region_code, "
     "c.started_at, c.answered_at, c.ended_at, c.end_reason, c.ivr_path, c.digits, c.queue_name, "
-    "c.wait_s, c.agent_id, u.username, c.recording_id, c.routing_reason";
+    "c.wait_s, c.agent_id, u.username, c.recording_id, c.routing_reason, c.survey_answers";
 constexpr const char* kFrom =
     " FROM calls c LEFT JOIN agents a ON a.id = c.agent_id LEFT JOIN users u ON u.id = a.user_id";
 
@@ -35,6 +35,7 @@ CallRecord call_from_row(const Row& r) {
   c.agent_username = r.opt_text(15);
   c.recording_id = r.opt_text(16);
   c.routing_reason = r.text(17);
+  c.survey_answers = json_columns::decode_survey_answers(r.text(18));
   return c;
 }
 
@@ -105,13 +106,14 @@ WriteFn finish_fn(std::string id, CallFinished f) {
                  text_or_null(f.recording_id),
                  int_or_null(f.customer_id),
                  text_or_null(f.region_code),
+                 Value{json_columns::encode_survey_answers(f.survey_answers)},
                  Value{id}};
     return expect_one(conn.exec(
         "UPDATE calls SET ended_at = $1, end_reason = $2, ivr_path = $3, digits = $4, "
         "queue_name = COALESCE($5, queue_name), wait_s = COALESCE($6, wait_s), "
         "routing_reason = COALESCE($7, routing_reason), "
         "recording_id = COALESCE($8, recording_id), customer_id = COALESCE($9, customer_id), "
-        "region_code = COALESCE($10, region_code) WHERE id = $11",
+        "region_code = COALESCE($10, region_code), survey_answers = $11 WHERE id = $12",
         p));
   };
 }

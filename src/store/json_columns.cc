@@ -61,6 +61,24 @@ std::vector<CollectedDigits> decode_digits(const std::string& text) {
   return out;
 }
 
+std::string encode_survey_answers(const std::vector<SurveyAnswer>& answers) {
+  json j = json::array();
+  for (const auto& a : answers)
+    j.push_back({{"survey", a.survey}, {"question", a.question}, {"answer", a.answer}});
+  return j.dump();
+}
+
+std::vector<SurveyAnswer> decode_survey_answers(const std::string& text) {
+  std::vector<SurveyAnswer> out;
+  json j = parse(text);
+  if (!j.is_array()) return out;
+  for (const auto& item : j) {
+    if (!item.is_object()) continue;
+    out.push_back({item.value("survey", ""), item.value("question", ""), item.value("answer", "")});
+  }
+  return out;
+}
+
 bool is_json_object(const std::string& text) { return parse(text).is_object(); }
 
 }  // namespace sy::store::json_columns

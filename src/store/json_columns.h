@@ -20,6 +20,10 @@ std::vector<NamedLevel> decode_levels(const std::string& text);
 std::string encode_digits(const std::vector<CollectedDigits>& digits);
 std::vector<CollectedDigits> decode_digits(const std::string& text);
 
+// [{"survey": "satisfaction", "question": "satisfaction", "answer": "1"}, ...] in order asked.
+std::string encode_survey_answers(const std::vector<SurveyAnswer>& answers);
+std::vector<SurveyAnswer> decode_survey_answers(const std::string& text);
+
 // True when `text` is a JSON object.
 bool is_json_object(const std::string& text);
 

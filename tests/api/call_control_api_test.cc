@@ -79,6 +79,13 @@ class RecordingCallControl final : public api::CallControlPort {
   Status monitor(const std::string& id, const api::CallActor& by, api::MonitorMode mode) override {
     return record("monitor", id, by, std::string(api::to_string(mode)));
   }
+  Result<std::vector<api::ReturnPoint>> return_points(const std::string& id,
+                                                      const api::CallActor& by) override {
+    SY_TRY(record("return_points", id, by, ""));
+    return points;
+  }
+  std::vector<api::ReturnPoint> points = {{"satisfaction_survey", "满意度调查", "Satisfaction survey"},
+                                          {"agent_pin", "密码验证", "PIN check"}};
 
  private:
   static std::string target(const api::CallTarget& t) {
@@ -297,6 +304,28 @@ TEST(CallControlApi, SupervisorWithoutAPhoneIsToldSo) {
   EXPECT_EQ(res.status, 409);
   EXPECT_EQ(res.error_code(), "no_supervisor_phone");
   EXPECT_TRUE(f.phone.requests.empty());
+}
+
+TEST(CallControlApi, AgentSeesTheReturnPointsOfOwnCallOnly) {
+  Fixture f;
+  auto [wang, wang_id] = f.person("wang", auth::Role::kAgent, "1001");
+  auto [li, li_id] = f.person("li", auth::Role::kAgent, "1002");
+  f.live("c-1", wang_id);
+  auto res = wang.get("/api/v1/calls/c-1/return-points");
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.json(), nlohmann::json::parse(R"({"items":[
+      {"node":"satisfaction_survey","label":"满意度调查","label_en":"Satisfaction survey"},
+      {"node":"agent_pin","label":"密码验证","label_en":"PIN check"}]})"));
+  ASSERT_EQ(f.phone.requests.size(), 1u);
+  EXPECT_EQ(f.phone.requests[0].by.agent_id, wang_id);
+  auto other = li.get("/api/v1/calls/c-1/return-points");
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(other.error_code(), "not_your_call");
+  EXPECT_EQ(wang.get("/api/v1/calls/c-none/return-points").error_code(), "call_not_found");
+  f.phone.points.clear();  // a flow without agent_return
+  EXPECT_EQ(wang.get("/api/v1/calls/c-1/return-points").json()["items"], nlohmann::json::array());
+  f.s.ctx->call_control = nullptr;
+  EXPECT_EQ(wang.get("/api/v1/calls/c-1/return-points").status, 503);
 }
 
 TEST(CallControlApi, WithoutTelephonyEveryActionIs503) {

@@ -118,6 +118,7 @@ class AcdEventsTest : public ::testing::Test {
     c.region = "350102";
     c.ivr_path = {"welcome", "outage", "menu", "agent"};
     c.digits = {{"menu", "0"}};
+    c.attached = {{"pin_verified", "yes"}};
     return c;
   }
   json stats_of(events::Subscription& s, const std::string& queue) {
@@ -171,6 +172,7 @@ TEST_F(AcdEventsTest, TheOfferCarriesTheScreenPopAndTheCallIsFollowedToItsEnd) {
   EXPECT_EQ(offered[0]["customer_id"], 42);
   EXPECT_EQ(offered[0]["ivr_path"], json({"welcome", "outage", "menu", "agent"}));
   EXPECT_EQ(offered[0]["digits"][0]["digits"], "0");
+  EXPECT_EQ(offered[0]["attached"]["pin_verified"], "yes");  // e.g. after the agent's PIN check
   EXPECT_EQ(offered[0]["extension"], "8001");
   EXPECT_TRUE(received(*chen_, "call.offered").empty());
   EXPECT_EQ(received(*boss_, "call.offered").size(), 1u);  // the queue's supervisor sees it

@@ -57,6 +57,7 @@ TEST_P(CallRepoTest, ACallIsCreatedAnsweredAndFinishedThroughTheWriter) {
   finished.end_reason = "caller_hangup";
   finished.ivr_path = {"welcome", "menu", "bill_login", "pin", "repair_queue"};
   finished.digits = {collected_digits("menu", "1", false), collected_digits("pin", "123456", true)};
+  finished.survey_answers = {{"satisfaction", "satisfaction", "1"}, {"satisfaction", "again", ""}};
   SY_ASSERT_OK(wait([&](auto done) { repos_->calls.finish("c-0001", finished, done); }));
   SY_ASSERT_OK(repos_->recordings.create(
       {"r-0001", "c-0001", "/var/rec/r-0001.wav", RecordingFormat::kWav, 160000, 2560044, t0}));
@@ -73,6 +74,8 @@ TEST_P(CallRepoTest, ACallIsCreatedAnsweredAndFinishedThroughTheWriter) {
   EXPECT_EQ(done->ivr_path, finished.ivr_path);
   ASSERT_EQ(done->digits.size(), 2u);
   EXPECT_EQ(done->digits[1].digits, "******");  // the PIN never reaches the database
+  EXPECT_EQ(done->survey_answers, finished.survey_answers);  // "" : no valid answer
+  EXPECT_TRUE(fresh->survey_answers.empty());
   EXPECT_EQ(done->recording_id, "r-0001");
   EXPECT_EQ(done->routing_reason, "offered to agent agent1 by longest_idle");
   auto rec = repos_->recordings.get("r-0001");
