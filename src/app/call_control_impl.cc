@@ -203,8 +203,7 @@ Status InboundCalls::Impl::call_action(const std::string& record_id, const api::
     return {};
   }
   if (action == "to_ivr") return return_to_ivr(call, digits);  // digits: the node
-  return cc_error(ErrorKind::kConflict, "invalid_call_state",
-                  "returning a call to the IVR is not available yet");
+  return cc_error(ErrorKind::kInvalidInput, "unknown_action", "no call action " + action);
 }
 
 // The agent leaves the conversation (transfer): the ACD frees them, their phone gets a BYE.

@@ -26,6 +26,9 @@ Status InboundCalls::Impl::return_to_ivr(Call& call, const std::string& node) {
   if (!call.agent_leg)
     return cc_error(ErrorKind::kConflict, "invalid_call_state",
                     "the call is not answered yet: only a caller you talk to can go back");
+  if (call.consult_leg)
+    return cc_error(ErrorKind::kConflict, "invalid_call_state",
+                    "a consultation is running: complete or cancel it first");
   TimePoint t = now();
   // The queue the call was in, for a flow that queues the caller back (PIN check).
   auto actions = call.session->return_to(node, t, {{"queue", call.queue}});
