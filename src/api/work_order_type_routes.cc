@@ -129,7 +129,8 @@ void add_work_order_type_routes(http::Router& router, Context& ctx) {
                                        {"resolve_on_call", "boolean"},
                                        {"refuse_with_arrears", "boolean"},
                                        {"merge_with_outage", "boolean"},
-                                       {"required_fields", "array"}},
+                                       {"required_fields", "array"},
+                                       {"fields", "array"}},
                                       {"code", "name", "category", "steps"})));
   router.get("/api/v1/work-order-types/{code}",
              [&ctx](http::Request& req) { return get_type(ctx, req); },

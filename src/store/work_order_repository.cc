@@ -258,6 +258,10 @@ Result<WorkOrder> WorkOrderRepository::create(const NewWorkOrder& o) {
     if ((*type)->merge_with_outage) SY_TRY(find_outage(conn, subject->region_code, now, facts));
     auto plan = workflow::plan_new_order(**type, facts, *cal, now);
     if (!plan.ok()) return plan.error();
+    if (Status st = (*type)->check_field_values(
+            nlohmann::json::parse(o.fields_json, nullptr, false));
+        !st)
+      return st.error();
     const std::string day = number_day(*cal, now);
     std::string number;
     std::int64_t id = 0;
@@ -466,6 +470,7 @@ Result<WorkOrderDetail> WorkOrderRepository::edit(std::int64_t id, const WorkOrd
     if (e.fields_json) {
       auto before = nlohmann::json::parse(o.fields_json, nullptr, false);
       auto after = nlohmann::json::parse(*e.fields_json, nullptr, false);
+      if (Status st = t.check_field_values(after); !st) return st.error();
       if (before != after) {
         changes["fields"] = {{"from", before.is_discarded() ? nlohmann::json::object() : before},
                              {"to", after}};

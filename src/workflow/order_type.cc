@@ -27,7 +27,10 @@ class Reader {
   bool ok() const { return !error_; }
   const Error& error() const { return *error_; }
   void fail(std::string code, std::string message, std::string field) {
-    if (!error_) error_ = invalid(std::move(code), field + " " + message, std::move(field));
+    if (error_) return;
+    // The text first: `field` is moved into the error below.
+    std::string text = field + " " + message;
+    error_ = invalid(std::move(code), std::move(text), std::move(field));
   }
   void fail_field(const std::string& name, std::string code, std::string message) {
     fail(std::move(code), std::move(message), join(path_, name));
@@ -233,7 +236,124 @@ bool valid_code(const std::string& code) {
   });
 }
 
+const char* kFieldKinds[] = {"text", "number", "select", "date"};
+
+const char* kind_name(FieldKind k) { return kFieldKinds[static_cast<int>(k)]; }
+
+std::vector<std::string> parse_options(Reader& s, const std::string& path) {
+  std::vector<std::string> out;
+  const json* v = s.get("options");
+  std::string p = join(path, "options");
+  if (!v) {
+    if (s.ok()) s.fail("missing_field", "is required for a select field", p);
+    return out;
+  }
+  if (!v->is_array() || v->empty() || v->size() > 50) {
+    s.fail("invalid_value", "must be a list of 1 to 50 options", p);
+    return out;
+  }
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < v->size() && s.ok(); ++i) {
+    const json& o = (*v)[i];
+    std::string op = p + "[" + std::to_string(i) + "]";
+    if (!o.is_string() || o.get<std::string>().empty() || o.get<std::string>().size() > 64)
+      s.fail("invalid_value", "must be text of 1 to 64 bytes", op);
+    else if (!seen.insert(o.get<std::string>()).second)
+      s.fail("invalid_value", "repeats an earlier option", op);
+    else
+      out.push_back(o.get<std::string>());
+  }
+  return out;
+}
+
+std::vector<CustomField> parse_fields(Reader& r) {
+  std::vector<CustomField> out;
+  const json* v = r.get("fields");
+  std::string path = join(r.path(), "fields");
+  if (!v) return out;
+  if (!v->is_array() || v->size() > 30) {
+    r.fail("invalid_value", "must be a list of at most 30 fields", path);
+    return out;
+  }
+  std::set<std::string> keys;
+  for (std::size_t i = 0; i < v->size() && r.ok(); ++i) {
+    std::string fp = path + "[" + std::to_string(i) + "]";
+    Reader s((*v)[i], fp);
+    CustomField f;
+    f.key = s.string("key", true, 32);
+    if (s.ok() && !valid_code(f.key))
+      s.fail_field("key", "invalid_value", "must be lower-case letters, digits and _");
+    f.label = s.string("label", true, 128);
+    std::string kind = s.string("kind", true, 16);
+    const auto* k = std::find_if(std::begin(kFieldKinds), std::end(kFieldKinds),
+                                 [&](const char* n) { return kind == n; });
+    if (s.ok() && k == std::end(kFieldKinds))
+      s.fail_field("kind", "invalid_value", "must be text, number, select or date");
+    else if (s.ok())
+      f.kind = static_cast<FieldKind>(k - std::begin(kFieldKinds));
+    f.required = s.boolean("required");
+    if (s.ok() && f.kind == FieldKind::kSelect) {
+      f.options = parse_options(s, fp);
+    } else if (s.ok() && s.get("options")) {
+      s.fail_field("options", "invalid_value", "only a select field has options");
+    }
+    s.finish();
+    if (s.ok() && !keys.insert(f.key).second)
+      s.fail_field("key", "invalid_value", "repeats an earlier field's key");
+    absorb(r, s);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+bool valid_date(const std::string& d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (d[i] < '0' || d[i] > '9') return false;
+  int month = std::stoi(d.substr(5, 2));
+  int day = std::stoi(d.substr(8, 2));
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
 }  // namespace
+
+Status OrderType::check_field_values(const json& values) const {
+  for (const CustomField& f : fields) {
+    std::string path = "fields." + f.key;
+    const json* v = nullptr;
+    if (values.is_object()) {
+      auto it = values.find(f.key);
+      if (it != values.end() && !it->is_null() && !(it->is_string() && it->get<std::string>().empty()))
+        v = &*it;
+    }
+    if (!v) {
+      if (f.required)
+        return invalid("missing_field", std::string("a ") + name + " order needs '" + f.label + "'", path);
+      continue;
+    }
+    switch (f.kind) {
+      case FieldKind::kText:
+        if (!v->is_string() || v->get<std::string>().size() > 1000)
+          return invalid("invalid_value", f.label + " must be text of at most 1000 bytes", path);
+        break;
+      case FieldKind::kNumber:
+        if (!v->is_number())
+          return invalid("invalid_value", f.label + " must be a number", path);
+        break;
+      case FieldKind::kSelect:
+        if (!v->is_string() ||
+            std::find(f.options.begin(), f.options.end(), v->get<std::string>()) ==
+                f.options.end())
+          return invalid("invalid_value", f.label + " must be one of its options", path);
+        break;
+      case FieldKind::kDate:
+        if (!v->is_string() || !valid_date(v->get<std::string>()))
+          return invalid("invalid_value", f.label + " must be a date YYYY-MM-DD", path);
+        break;
+    }
+  }
+  return {};
+}
 
 const Subtype* OrderType::find_subtype(const std::string& code) const {
   for (const Subtype& s : subtypes)
@@ -278,6 +398,7 @@ Result<OrderType> parse_order_type(const json& j) {
       }
     }
   }
+  t.fields = parse_fields(r);
   if (r.ok() && t.requires_field("subtype") && t.subtypes.empty())
     r.fail_field("required_fields", "invalid_value", "requires a subtype but none are listed");
   r.finish();
@@ -313,6 +434,14 @@ json to_json(const OrderType& t) {
               {"refuse_with_arrears", t.refuse_with_arrears},
               {"merge_with_outage", t.merge_with_outage},
               {"required_fields", t.required_fields}};
+  json fields = json::array();
+  for (const CustomField& f : t.fields) {
+    json j = {{"key", f.key}, {"label", f.label}, {"kind", kind_name(f.kind)},
+              {"required", f.required}};
+    if (f.kind == FieldKind::kSelect) j["options"] = f.options;
+    fields.push_back(std::move(j));
+  }
+  out["fields"] = std::move(fields);
   if (t.overall) out["overall"] = area_json(*t.overall);
   return out;
 }

@@ -55,6 +55,18 @@ struct Subtype {
 inline constexpr const char* kKnownRequiredFields[] = {"customer", "account", "subtype",
                                                        "description", "call_id"};
 
+// A field of the type's own that the order form asks for (e.g. the meter number of a repair);
+// the values travel in the order's `fields` object under `key`.
+enum class FieldKind { kText, kNumber, kSelect, kDate };
+struct CustomField {
+  std::string key;    // lower-case letters, digits and _
+  std::string label;  // what the form shows, e.g. 表计编号
+  FieldKind kind = FieldKind::kText;
+  bool required = false;
+  std::vector<std::string> options;  // kSelect only: the values to choose from
+  bool operator==(const CustomField&) const = default;
+};
+
 struct OrderType {
   std::string code;      // e.g. repair
   std::string name;      // e.g. 故障报修
@@ -68,10 +80,15 @@ struct OrderType {
   bool refuse_with_arrears = false;   // rule: 409 arrears_outstanding while the account owes
   bool merge_with_outage = false;     // rule: duplicates in an outage area attach to one parent
   std::vector<std::string> required_fields;
+  std::vector<CustomField> fields;  // in the order the form shows them
   bool operator==(const OrderType&) const = default;
 
   const Subtype* find_subtype(const std::string& code) const;
   bool requires_field(const std::string& field) const;
+  // An order's `fields` object against `fields`: required ones present and not empty, numbers
+  // numbers, selects one of their options, dates YYYY-MM-DD (error field "fields.<key>").
+  // Keys the type does not define are left alone.
+  Status check_field_values(const nlohmann::json& values) const;
 };
 
 // Parses an admin's JSON definition; every error names the JSON path of the field

@@ -165,6 +165,13 @@ const FIELD_LABELS = {
 }
 function fieldLabel(field) {
   if (!field) return ''
+  if (field.startsWith('fields.')) {
+    // A type's own field: its label as the admin wrote it.
+    for (const type of cache.types) {
+      const f = (type.fields || []).find((x) => `fields.${x.key}` === field)
+      if (f) return f.label
+    }
+  }
   return FIELD_LABELS[field] ? i18n.global.t(`workOrders.${FIELD_LABELS[field]}`) : field
 }
 
