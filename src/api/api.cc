@@ -58,6 +58,7 @@ void register_api(http::Router& router, Context& ctx) {
   add_seat_routes(router, ctx);
   add_report_routes(router, ctx);
   add_quality_routes(router, ctx);
+  add_sms_routes(router, ctx);
   http::OpenApiInfo info;
   info.title = "Switchyard API";
   info.version = "0.1.0";

@@ -29,6 +29,7 @@ void add_call_routes(http::Router& router, Context& ctx);
 void add_call_control_routes(http::Router& router, Context& ctx);
 void add_report_routes(http::Router& router, Context& ctx);
 void add_quality_routes(http::Router& router, Context& ctx);
+void add_sms_routes(http::Router& router, Context& ctx);
 
 // The agent named by the path's {id}, when the caller's region scope covers the agent's user
 // (agent_routes.cc); 404 agent_not_found otherwise.

@@ -72,6 +72,8 @@ const Grant kGrants[] = {
     {Permission::kReportRead, "report.read", {Role::kSupervisor, Role::kManager, Role::kAdmin}},
     {Permission::kQualityRead, "quality.read", {Role::kSupervisor, Role::kManager, Role::kAdmin}},
     {Permission::kQualityWrite, "quality.write", {Role::kSupervisor, Role::kAdmin}},
+    {Permission::kSmsRead, "sms.read", {Role::kSupervisor, Role::kAdmin}},
+    {Permission::kSmsWrite, "sms.write", {Role::kAdmin}},
 };
 
 }  // namespace

@@ -43,6 +43,8 @@ enum class Permission {
   kReportRead,     // historical reports and their exports, inside the user's regions
   kQualityRead,    // quality scoring forms and the scores agents were given
   kQualityWrite,   // edit scoring forms and score recorded calls
+  kSmsRead,        // the SMS outbox (supervisors: messages about orders of their regions)
+  kSmsWrite,       // send a failed SMS again
 };
 
 std::string_view to_string(Role role);

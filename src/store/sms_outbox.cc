@@ -1,6 +1,8 @@
 // The SMS outbox (see sms_outbox.h).
 #include "store/sms_outbox.h"
 
+#include "store/sms_outbox_list.h"
+
 #include "store/sql_support.h"
 
 namespace sy::store {
@@ -127,6 +129,104 @@ Status SmsOutboxRepository::mark_failed(std::int64_t id, int attempts, const std
 Result<std::vector<SmsMessage>> SmsOutboxRepository::recent(int limit) {
   return fetch(db_, std::string(kColumns) + " ORDER BY id DESC LIMIT $1",
                {Value{std::int64_t{limit}}});
+}
+
+namespace {
+
+constexpr const char* kListColumns =
+    "SELECT s.id, s.recipient, s.message, s.state, s.attempts, s.next_attempt_at, s.last_error, "
+    "s.kind, s.order_id, s.created_at, s.sent_at, COALESCE(w.number, ''), "
+    "COALESCE(w.region_code, '') FROM sms_outbox s LEFT JOIN work_orders w ON w.id = s.order_id";
+
+SmsListed decode_listed(const Row& r) {
+  SmsListed l;
+  l.message = decode(r);
+  l.order_number = r.text(11);
+  l.region_code = r.text(12);
+  return l;
+}
+
+// " WHERE ..." for the filter; appends its parameters.
+std::string where_of(const SmsOutboxFilter& f, const RegionScope& scope,
+                     std::vector<Value>& params) {
+  std::vector<std::string> terms;
+  if (f.state) {
+    params.push_back(Value{*f.state});
+    terms.push_back(std::string("s.state = $").append(std::to_string(params.size())));
+  }
+  if (!scope.unrestricted()) {
+    params.push_back(Value{scope.lo()});
+    terms.push_back(std::string("w.region_code >= $").append(std::to_string(params.size())));
+    params.push_back(Value{scope.hi()});
+    terms.push_back(std::string("w.region_code < $").append(std::to_string(params.size())));
+  }
+  std::string sql;
+  for (const std::string& t : terms) sql.append(sql.empty() ? " WHERE " : " AND ").append(t);
+  return sql;
+}
+
+}  // namespace
+
+Result<SmsOutboxPage> list_sms_outbox(Database& db, const SmsOutboxFilter& filter,
+                                      const PageRequest& page) {
+  if (Status st = check_page(page); !st) return st.error();
+  SmsOutboxPage out;
+  out.page = page.page;
+  out.page_size = page.page_size;
+  Status st = db.read([&](Connection& conn) -> Status {
+    std::vector<Value> params;
+    std::string where = where_of(filter, filter.scope, params);
+    auto count = conn.query(
+        std::string("SELECT COUNT(*) FROM sms_outbox s LEFT JOIN work_orders w ON w.id = s.order_id")
+            .append(where),
+        params);
+    if (!count) return count.error();
+    out.total = count->empty() ? 0 : (*count)[0].i64(0);
+    params.push_back(Value{std::int64_t{page.page_size}});
+    std::string limit = std::string(" LIMIT $").append(std::to_string(params.size()));
+    params.push_back(Value{std::int64_t{page.page_size} * (page.page - 1)});
+    limit.append(" OFFSET $").append(std::to_string(params.size()));
+    auto rows = conn.query(std::string(kListColumns) + where + " ORDER BY s.id DESC" + limit,
+                           params);
+    if (!rows) return rows.error();
+    for (const Row& r : *rows) out.items.push_back(decode_listed(r));
+    return ok_status();
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Result<SmsListed> retry_sms(Database& db, std::int64_t id, const RegionScope& scope,
+                            TimePoint now) {
+  std::optional<SmsListed> found;
+  Status st = db.write([&](Connection& conn) -> Status {
+    std::vector<Value> params;
+    std::string where = where_of({}, scope, params);
+    params.push_back(Value{id});
+    where.append(where.empty() ? " WHERE s.id = $" : " AND s.id = $").append(std::to_string(params.size()));
+    auto rows = conn.query(std::string(kListColumns) + where, params);
+    if (!rows) return rows.error();
+    if (rows->empty())
+      return make_error(ErrorKind::kNotFound, "sms_not_found",
+                        std::string("no SMS ").append(std::to_string(id)).append(" in the outbox"));
+    SmsListed l = decode_listed((*rows)[0]);
+    if (l.message.state != "failed")
+      return make_error(ErrorKind::kConflict, "sms_not_failed",
+                        std::string("SMS ").append(std::to_string(id)).append(" is ")
+                            .append(l.message.state)
+                            .append("; only a failed message is sent again"));
+    auto r = conn.exec(
+        "UPDATE sms_outbox SET state = 'queued', next_attempt_at = $1 WHERE id = $2 AND "
+        "state = 'failed'",
+        std::vector<Value>{sql::ms(now), Value{id}});
+    if (!r) return r.error();
+    l.message.state = "queued";
+    l.message.next_attempt_at = now;
+    found = std::move(l);
+    return ok_status();
+  });
+  if (!st) return st.error();
+  return *found;
 }
 
 }  // namespace sy::store

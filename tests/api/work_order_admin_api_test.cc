@@ -1,6 +1,7 @@
-// What the admin page for work-order types relies on, on SQLite and (with SY_TEST_PG_URL)
-// PostgreSQL: a type's own fields edited with PUT (errors name the JSON path) and then required
-// of new orders.
+// What the admin pages for work-order types and the SMS outbox rely on, on SQLite and (with
+// SY_TEST_PG_URL) PostgreSQL: a type's own fields edited with PUT (errors name the JSON path)
+// and then required of new orders; the outbox listed newest first with the order it tells of,
+// filtered by state, scoped to a supervisor's regions, and a failed message sent again.
 #include <gtest/gtest.h>
 
 #include "api_harness.h"
@@ -44,6 +45,17 @@ class WorkOrderAdminApi : public ::testing::TestWithParam<Backend> {
                                                 {"fields", fields}});
     EXPECT_EQ(r.status, 201) << r.body;
     return r.json();
+  }
+  // A field crew member of `region` with a mobile number, and the order dispatched to them.
+  void dispatch_to_crew(const json& order, const std::string& username,
+                        const std::string& region, const std::string& mobile) {
+    std::int64_t crew = s->add_user(username, auth::Role::kField, region);
+    auto m = admin.patch("/api/v1/users/" + std::to_string(crew), {{"mobile", mobile}});
+    ASSERT_EQ(m.status, 200) << m.body;
+    auto d = admin.post("/api/v1/work-orders/" + std::to_string(order["id"].get<std::int64_t>()) +
+                            "/transitions",
+                        {{"action", "dispatch"}, {"assignee_id", crew}, {"note", ""}});
+    ASSERT_EQ(d.status, 200) << d.body;
   }
 
   std::unique_ptr<store::testing::ScratchDatabase> scratch;
@@ -101,6 +113,78 @@ TEST_P(WorkOrderAdminApi, TypeFieldsAreEditedAndRequiredOfNewOrders) {
   EXPECT_EQ(cleared.status, 400);
   EXPECT_EQ(cleared.json()["error"]["field"], "fields.phase");
   EXPECT_EQ(agent.patch(path, {{"fields", {{"phase", "C相"}}}}).status, 200);
+}
+
+TEST_P(WorkOrderAdminApi, OutboxListsScopesAndRetries) {
+  s->ctx->repos.work_orders.set_sms_enabled(true);
+  json lin = customer("林小美", "350102-01", "13805910001");
+  json wang = customer("王大山", "350203-01", "13805920002");
+  json gulou_order = repair(lin);
+  dispatch_to_crew(gulou_order, "crew-gulou", "350102", "13900000001");
+  json siming_order = repair(wang);
+  dispatch_to_crew(siming_order, "crew-siming", "350203", "13900000002");
+
+  auto all = admin.get("/api/v1/sms/outbox");
+  ASSERT_EQ(all.status, 200) << all.body;
+  ASSERT_EQ(all.json()["total"], 2);
+  json newest = all.json()["items"][0];
+  EXPECT_EQ(newest["recipient"], "13900000002");
+  EXPECT_EQ(newest["state"], "pending");
+  EXPECT_EQ(newest["attempts"], 0);
+  EXPECT_EQ(newest["kind"], "work_order.assigned");
+  EXPECT_EQ(newest["order_number"], siming_order["number"]);
+  EXPECT_EQ(newest["region_code"], "350203-01");
+  EXPECT_NE(newest["message"].get<std::string>().find(siming_order["number"].get<std::string>()),
+            std::string::npos);
+  EXPECT_TRUE(newest["created_at"].is_string());
+  EXPECT_TRUE(newest["sent_at"].is_null());
+
+  // A supervisor sees the messages about orders of their county only; agents see none.
+  Client gulou_sup = s->signed_in(auth::Role::kSupervisor, "350102");
+  auto scoped = gulou_sup.get("/api/v1/sms/outbox");
+  ASSERT_EQ(scoped.status, 200) << scoped.body;
+  ASSERT_EQ(scoped.json()["total"], 1);
+  EXPECT_EQ(scoped.json()["items"][0]["order_number"], gulou_order["number"]);
+  EXPECT_EQ(agent.get("/api/v1/sms/outbox").status, 403);
+
+  // Filters and paging; bad input is named.
+  EXPECT_EQ(admin.get("/api/v1/sms/outbox?state=failed").json()["total"], 0);
+  EXPECT_EQ(admin.get("/api/v1/sms/outbox?state=pending").json()["total"], 2);
+  auto second = admin.get("/api/v1/sms/outbox?page=2&page_size=1").json();
+  ASSERT_EQ(second["items"].size(), 1u);
+  EXPECT_EQ(second["items"][0]["recipient"], "13900000001");
+  auto bad_state = admin.get("/api/v1/sms/outbox?state=lost");
+  EXPECT_EQ(bad_state.status, 400);
+  EXPECT_EQ(bad_state.json()["error"]["field"], "state");
+  EXPECT_EQ(admin.get("/api/v1/sms/outbox?colour=red").error_code(), "unknown_parameter");
+  EXPECT_EQ(admin.get("/api/v1/sms/outbox?page=0").status, 400);
+
+  // The carrier refused one: it shows as failed with the error, and an admin sends it again.
+  std::int64_t id = newest["id"].get<std::int64_t>();
+  ASSERT_TRUE(s->ctx->repos.sms_outbox.mark_failed(id, 5, "0: rejected by SMSC"));
+  auto failed = admin.get("/api/v1/sms/outbox?state=failed").json();
+  ASSERT_EQ(failed["total"], 1);
+  EXPECT_EQ(failed["items"][0]["last_error"], "0: rejected by SMSC");
+  EXPECT_EQ(failed["items"][0]["attempts"], 5);
+  std::string retry = "/api/v1/sms/outbox/" + std::to_string(id) + "/retry";
+  EXPECT_EQ(gulou_sup.post(retry, json::object()).status, 403);
+  auto pending = admin.post("/api/v1/sms/outbox/" +
+                                std::to_string(all.json()["items"][1]["id"].get<std::int64_t>()) +
+                                "/retry",
+                            json::object());
+  EXPECT_EQ(pending.status, 409);
+  EXPECT_EQ(pending.error_code(), "sms_not_failed");
+  EXPECT_EQ(admin.post("/api/v1/sms/outbox/999999/retry", json::object()).error_code(),
+            "sms_not_found");
+  auto again = admin.post(retry, json::object());
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json()["state"], "pending");
+  auto due = s->ctx->repos.sms_outbox.due(s->clock.now());
+  ASSERT_TRUE(due);
+  bool queued = false;
+  for (const auto& m : *due) queued = queued || m.id == id;
+  EXPECT_TRUE(queued);
+  EXPECT_EQ(admin.get("/api/v1/sms/outbox?state=failed").json()["total"], 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Db, WorkOrderAdminApi,

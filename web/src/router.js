@@ -19,6 +19,7 @@ const routes = [
   { path: '/admin/regions', component: () => import('./components/admin/RegionsPage.vue'), meta: { page: 'admin' } },
   { path: '/admin/seats', component: () => import('./components/admin/SeatsPage.vue'), meta: { page: 'admin' } },
   { path: '/admin/work-order-types', component: () => import('./components/admin/WorkOrderTypesPage.vue'), meta: { page: 'admin' } },
+  { path: '/admin/sms', component: () => import('./components/admin/SmsOutboxPage.vue'), meta: { page: 'sms' } },
   { path: '/workorders', component: () => import('./components/workorders/WorkOrderInbox.vue'), meta: { page: 'workorders' } },
   { path: '/workorders/return-visits', component: () => import('./components/workorders/ReturnVisitPage.vue'), meta: { page: 'returnVisits' } },
   { path: '/workorders/:id(\\d+)', component: () => import('./components/workorders/WorkOrderDetail.vue'), props: true, meta: { page: 'workorders' } },

@@ -63,6 +63,7 @@ const PAGE_ROLES = {
   field: ['field', 'backoffice', 'admin'],
   quality: ['supervisor', 'manager', 'admin'],
   reports: ['supervisor', 'manager', 'admin'],
+  sms: ['supervisor', 'admin'],
 }
 
 export function canSee(page) {
