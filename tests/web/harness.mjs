@@ -150,3 +150,21 @@ export function yuan(fen) {
   const whole = Math.floor(abs / 100).toLocaleString('en-US')
   return `${sign}¥${whole}.${String(abs % 100).padStart(2, '0')}`
 }
+
+// A demo customer whose phone finds only them, with one account and no active outage in their
+// area (a caller whose screen pop is unambiguous).
+export async function findCaller(api) {
+  const found = await api.get('/customers?page_size=60')
+  if (found.status !== 200) throw new Error(`customer search: ${found.status}`)
+  for (const c of found.body.items) {
+    const file = await api.get(`/customers/${c.id}`)
+    for (const p of file.body.phones || []) {
+      const pop = await api.get(`/customers/lookup?phone=${encodeURIComponent(p.phone)}`)
+      if (pop.status !== 200 || pop.body.count !== 1) continue
+      const m = pop.body.matches[0]
+      if (m.outages.some((o) => o.status === 'active') || m.accounts.length !== 1) continue
+      return { phone: p.phone, name: m.customer.name, id: m.customer.id, region: m.customer.region_code, account: m.accounts[0].account_no }
+    }
+  }
+  throw new Error('no demo customer with a phone of their own and no active outage')
+}

@@ -5,7 +5,7 @@
 // return-visit worklist reopens an order the customer is unsatisfied with. One page in en-US.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { Server, launchBrowser, screenshotPath, yuan } from './harness.mjs'
+import { Server, launchBrowser, screenshotPath, yuan, findCaller } from './harness.mjs'
 
 const AGENT = { username: 'wo.agent', password: 'agent-pass-1', role: 'agent', displayName: '王芳', extension: '7101' }
 // Region-bound users are made once the test knows the demo customer's county.
@@ -46,22 +46,6 @@ after(async () => {
   if (browser) await browser.close()
   if (server) await server.stop()
 })
-
-async function findCaller(api) {
-  const found = await api.get('/customers?page_size=60')
-  assert.equal(found.status, 200)
-  for (const c of found.body.items) {
-    const file = await api.get(`/customers/${c.id}`)
-    for (const p of file.body.phones || []) {
-      const pop = await api.get(`/customers/lookup?phone=${encodeURIComponent(p.phone)}`)
-      if (pop.status !== 200 || pop.body.count !== 1) continue
-      const m = pop.body.matches[0]
-      if (m.outages.some((o) => o.status === 'active') || m.accounts.length !== 1) continue
-      return { phone: p.phone, name: m.customer.name, id: m.customer.id, region: m.customer.region_code, account: m.accounts[0].account_no }
-    }
-  }
-  throw new Error('no demo customer with a phone of their own and no active outage')
-}
 
 async function findOwing(api) {
   const found = await api.get('/customers?has_arrears=true&page_size=60')
