@@ -110,6 +110,8 @@ void AcdEvents::agent_changed(const AcdAgentChange& c) {
                {"reason", c.reason},
                {"source", c.source},
                {"state_since", format_rfc3339(c.at)}};
+  // After-call work the ACD ends by itself: when (UTC), for the desktop's countdown.
+  if (c.until) data["until"] = format_rfc3339(*c.until);
   // The agent's own desktops, and the supervisors of the agent's region (the province centre
   // for agents bound to no region).
   events::Audiences to = {events::Audience::user(c.user_id),

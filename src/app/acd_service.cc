@@ -182,6 +182,9 @@ void AcdService::set_state(std::int64_t agent_id, store::AgentPresence state,
     done(st);
     return;
   }
+  // Any presence change (by the agent, a supervisor or the system) ends the after-call work
+  // the ACD started: a wrap_up chosen by hand stays until the agent goes ready.
+  wrap_up_until_.erase(agent_id);
   // Offline ends the day at a seat: the seat is free for the next agent.
   if (state == store::AgentPresence::kOffline) move_agent(agent_id, it->second, it->second.own_extension);
   repos_.agents.submit_state({0, agent_id, state, kept_reason, source, clock_.now()},
@@ -338,6 +341,11 @@ void AcdService::notify_agent(routing::AgentId id, const std::string& source) {
   c.reason = engine_->agent_break_reason(id);
   c.source = source;
   c.at = clock_.now();
+  if (auto wrap = wrap_up_until_.find(agent);
+      wrap != wrap_up_until_.end() && c.state == store::AgentPresence::kWrapUp) {
+    c.reason = options_.wrap_up_reason;
+    c.until = wrap->second;
+  }
   observer_->agent_changed(c);
 }
 
@@ -345,6 +353,7 @@ void AcdService::agent_unreachable(const std::string& extension) {
   registered_.erase(extension);
   auto ext = by_extension_.find(extension);
   if (ext == by_extension_.end()) return;
+  wrap_up_until_.erase(ext->second);
   const AgentInfo& info = agents_.at(ext->second);
   routing::AgentState now_state = engine_->agent_state(info.engine_id);
   if (now_state == routing::AgentState::kOffline || now_state == routing::AgentState::kBreak) return;
@@ -488,10 +497,31 @@ Status AcdService::end(const std::string& call_id) {
   auto call = find_call(call_id);
   if (!call) return call.error();
   routing::AgentId agent = (*call)->offered_to;
-  Status st = engine_->on_contact_end((*call)->contact, clock_.now());
-  if (observer_) {
-    observer_->call_left(call_id, AcdCallEnd::kEnded, clock_.now());
-    if (agent != routing::kNoAgent) notify_agent(agent, "system");
+  TimePoint now = clock_.now();
+  Status st = engine_->on_contact_end((*call)->contact, now);
+  std::int64_t store_agent = store_agent_id(agent);
+  bool wrap_up = st && options_.wrap_up.count() > 0 && store_agent != 0 &&
+                 engine_->agent_state(agent) == routing::AgentState::kReady;
+  if (wrap_up) {
+    // After-call work: before the engine's next tick, so no caller is offered meanwhile.
+    if (Status ws = engine_->on_agent_state(agent, routing::AgentState::kWrapUp, now); !ws) {
+      spdlog::warn("ACD: after-call work of agent {}: {}", store_agent, ws.error().message);
+      wrap_up = false;
+    } else {
+      wrap_up_until_[store_agent] = now + options_.wrap_up;
+    }
+  }
+  if (observer_) observer_->call_left(call_id, AcdCallEnd::kEnded, now);
+  if (wrap_up) {
+    repos_.agents.submit_state(
+        {0, store_agent, store::AgentPresence::kWrapUp, options_.wrap_up_reason, "system", now},
+        [store_agent](Status ws) {
+          if (!ws)
+            spdlog::error("recording the state of agent {}: {}", store_agent, ws.error().message);
+        });
+    notify_agent(agent, "system");
+  } else if (observer_ && agent != routing::kNoAgent) {
+    notify_agent(agent, "system");
   }
   forget(call_id);
   schedule_tick();
@@ -507,7 +537,28 @@ void AcdService::schedule_tick() {
   });
 }
 
+void AcdService::end_wrap_ups() {
+  if (wrap_up_until_.empty() || !engine_) return;
+  TimePoint now = clock_.now();
+  std::vector<std::int64_t> due;
+  for (const auto& [agent, until] : wrap_up_until_)
+    if (until <= now) due.push_back(agent);
+  for (std::int64_t agent : due) {
+    wrap_up_until_.erase(agent);
+    auto info = agents_.find(agent);
+    if (info == agents_.end()) continue;
+    routing::AgentId id = info->second.engine_id;
+    if (engine_->agent_state(id) != routing::AgentState::kWrapUp) continue;
+    if (Status st = engine_->on_agent_state(id, routing::AgentState::kReady, now); !st) {
+      spdlog::warn("ACD: ending the after-call work of agent {}: {}", agent, st.error().message);
+      continue;
+    }
+    record_engine_state(id, "system");
+  }
+}
+
 void AcdService::tick() {
+  end_wrap_ups();
   collect();
   std::vector<AcdOffer> offers;
   offers.swap(pending_offers_);

@@ -100,6 +100,8 @@ struct AcdAgentChange {
   std::string reason;
   std::string source;
   TimePoint at;
+  // After-call work the ACD started: when it sets the agent ready again by itself.
+  std::optional<TimePoint> until;
 };
 
 enum class AcdCallEnd { kEnded, kAbandoned, kVoicemail, kOverflow };
@@ -136,6 +138,10 @@ struct AcdOptions {
   std::chrono::seconds ring_timeout{20};  // offer not answered → agent not ready, call re-queued
   std::string no_answer_reason = "no_answer";
   std::string unreachable_reason = "phone_unreachable";
+  // After-call work: when a conversation ends the agent is in wrap_up (reason
+  // after_call_work) this long, then ready again by themselves. 0 = straight back to ready.
+  std::chrono::seconds wrap_up{0};
+  std::string wrap_up_reason = "after_call_work";
   // When set, an agent may go ready only while their phone is registered (agent_reachable).
   bool require_registered_phone = false;
   std::vector<std::pair<std::string, int>> region_caps;
@@ -163,7 +169,11 @@ class AcdService final : public api::AgentPresencePort, public api::SeatPort {
   Status ring_no_answer(const std::string& call_id);
   Status callback_accepted(const std::string& call_id);
   Status abandon(const std::string& call_id);  // caller hung up while waiting or ringing
-  Status end(const std::string& call_id);      // conversation over
+  // Conversation over. With options.wrap_up set, the agent goes to wrap_up (after-call work)
+  // and tick() sets them ready once it has run out, unless they or a supervisor changed their
+  // state meanwhile: ready or break by hand ends it; wrap_up by hand keeps them in wrap_up until
+  // they go ready.
+  Status end(const std::string& call_id);
   // The phone's registration expired or was removed: the agent is set not ready at once.
   void agent_unreachable(const std::string& extension);
   void agent_reachable(const std::string& extension);
@@ -235,6 +245,8 @@ class AcdService final : public api::AgentPresencePort, public api::SeatPort {
   // Ticks the engine and keeps what it decided for the next delivery to the sink.
   void collect();
   void forget(const std::string& call_id);
+  // After-call work that has run out: those agents are ready again.
+  void end_wrap_ups();
   // Points the agent's maps at `extension` (no checks, no events).
   void move_agent(std::int64_t agent_id, AgentInfo& info, const std::string& extension);
   // Runs `fn` on the control thread and waits for its answer (up to 5 s).
@@ -255,6 +267,7 @@ class AcdService final : public api::AgentPresencePort, public api::SeatPort {
   std::unordered_map<std::string, std::int64_t> seat_holders_;    // seat extension → agent
   std::unordered_map<std::string, CallInfo> calls_;               // call id → contact
   std::unordered_map<routing::ContactId, std::string> call_ids_;  // contact → call id
+  std::unordered_map<std::int64_t, TimePoint> wrap_up_until_;    // agent → end of after-call work
   bool tick_scheduled_ = false;
   std::vector<AcdOffer> pending_offers_;
   std::vector<AcdNotice> pending_notices_;

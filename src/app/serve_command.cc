@@ -207,6 +207,7 @@ int serve_command(const std::vector<std::string>& args) {
   // The ACD on the control thread: presence changes from the API are posted to it.
   AcdOptions acd_options;
   acd_options.ring_timeout = std::chrono::seconds(config->acd.ring_timeout_s);
+  acd_options.wrap_up = std::chrono::seconds(config->acd.wrap_up_s);
   acd_options.require_registered_phone = config->acd.require_registered_phone;
   acd_options.region_caps = config->acd.region_caps;
   AcdService acd(ctx.repos, ctx.clock, [&loop](std::function<void()> fn) { loop.post(std::move(fn)); },

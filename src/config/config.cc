@@ -203,6 +203,7 @@ const std::vector<Key>& keys() {
       int_key("events.websocket_idle_timeout_s", &Config::events,
               &Config::Events::websocket_idle_timeout_s, 2, 3600),
       int_key("acd.ring_timeout_s", &Config::acd, &Config::Acd::ring_timeout_s, 3, 600),
+      int_key("acd.wrap_up_s", &Config::acd, &Config::Acd::wrap_up_s, 0, 600),
       {"acd.require_registered_phone",
        [](Config& c, const std::string& v, const std::string& key) -> Status {
          return apply_bool(c.acd.require_registered_phone, v, key);

@@ -76,6 +76,7 @@ struct Config {
   // Queueing and delivery to agent phones (the ACD).
   struct Acd {
     int ring_timeout_s = 20;            // an agent's phone rings this long, then the call re-queues
+    int wrap_up_s = 0;                  // after-call work after each conversation; 0 = none
     bool require_registered_phone = false;  // true: ready only while the agent's phone is registered
     // Region code -> most callers of that region waiting at once ("350100=20, 350200=10").
     std::vector<std::pair<std::string, int>> region_caps;

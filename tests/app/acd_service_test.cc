@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <future>
 
@@ -251,6 +252,124 @@ TEST_F(AcdServiceTest, StatesLeftByAnEarlierRunAreResetAndApiChangesGoThroughThe
   EXPECT_EQ(acd.change_state(9999, store::AgentPresence::kReady, "", "agent").error().code,
             "agent_not_found");
   loop.stop();
+}
+
+// ---- after-call work (acd.wrap_up_s) ----------------------------------------------------
+
+class AcdWrapUpTest : public AcdServiceTest {
+ protected:
+  // lin takes call c-1 and hangs up after two minutes; chen stays offline.
+  std::unique_ptr<AcdService> after_call(int wrap_up_s) {
+    AcdOptions options;
+    options.wrap_up = std::chrono::seconds(wrap_up_s);
+    auto acd = make(options);
+    EXPECT_TRUE(set_state(*acd, a1_, store::AgentPresence::kReady).ok());
+    EXPECT_TRUE(acd->enqueue(call("c-1")).ok());
+    run_jobs();
+    EXPECT_EQ(sink_.offers.size(), 1u);
+    EXPECT_TRUE(acd->accept("c-1").ok());
+    clock_.advance(std::chrono::minutes(2));
+    EXPECT_TRUE(acd->end("c-1").ok());
+    run_jobs();
+    return acd;
+  }
+  // The next caller waits in the queue.
+  void next_caller(AcdService& acd) {
+    ASSERT_TRUE(acd.enqueue(call("c-2")).ok());
+    run_jobs();
+  }
+  std::size_t offers_for(const std::string& call_id) const {
+    return static_cast<std::size_t>(std::count_if(sink_.offers.begin(), sink_.offers.end(),
+                                                  [&](const AcdOffer& o) { return o.call_id == call_id; }));
+  }
+};
+
+TEST_F(AcdWrapUpTest, AfterTheCallTheAgentIsInWrapUpAndThenReadyAndOffered) {
+  auto acd = after_call(15);
+  EXPECT_EQ(acd->agent_state(a1_), routing::AgentState::kWrapUp);
+  next_caller(*acd);
+  EXPECT_EQ(offers_for("c-2"), 0u);  // not offered while writing the wrap-up
+  clock_.advance(std::chrono::seconds(14));
+  acd->tick();
+  run_jobs();
+  EXPECT_EQ(acd->agent_state(a1_), routing::AgentState::kWrapUp);
+  EXPECT_EQ(offers_for("c-2"), 0u);
+  clock_.advance(std::chrono::seconds(1));
+  acd->tick();
+  run_jobs();
+  ASSERT_EQ(offers_for("c-2"), 1u);
+  EXPECT_EQ(sink_.offers.back().agent_id, a1_);
+  EXPECT_EQ(acd->agent_state(a1_), routing::AgentState::kReserved);
+  flush_writes();
+  // History, newest first: ready (system, when the work ran out), wrap_up (after_call_work).
+  auto history = repos_->agents.state_history(a1_, {1, 10});
+  ASSERT_TRUE(history.ok());
+  ASSERT_GE(history->items.size(), 3u);
+  EXPECT_EQ(history->items.at(0).state, store::AgentPresence::kReady);
+  EXPECT_EQ(history->items.at(0).source, "system");
+  EXPECT_EQ(history->items.at(1).state, store::AgentPresence::kWrapUp);
+  EXPECT_EQ(history->items.at(1).reason, "after_call_work");
+  EXPECT_EQ(history->items.at(1).source, "system");
+}
+
+TEST_F(AcdWrapUpTest, ReadyPressedDuringWrapUpEndsItAtOnce) {
+  auto acd = after_call(60);
+  next_caller(*acd);
+  EXPECT_EQ(offers_for("c-2"), 0u);
+  clock_.advance(std::chrono::seconds(5));
+  ASSERT_TRUE(set_state(*acd, a1_, store::AgentPresence::kReady).ok());
+  ASSERT_EQ(offers_for("c-2"), 1u);
+  EXPECT_EQ(sink_.offers.back().agent_id, a1_);
+}
+
+TEST_F(AcdWrapUpTest, BreakChosenDuringWrapUpStaysBreak) {
+  auto acd = after_call(15);
+  ASSERT_TRUE(set_state(*acd, a1_, store::AgentPresence::kBreak, "lunch").ok());
+  next_caller(*acd);
+  clock_.advance(std::chrono::seconds(60));
+  acd->tick();
+  run_jobs();
+  EXPECT_EQ(acd->agent_state(a1_), routing::AgentState::kBreak);
+  EXPECT_EQ(offers_for("c-2"), 0u);
+  flush_writes();
+  EXPECT_EQ(stored(a1_).state, store::AgentPresence::kBreak);
+}
+
+TEST_F(AcdWrapUpTest, WrapUpChosenByHandStaysUntilReady) {
+  auto acd = after_call(15);
+  ASSERT_TRUE(set_state(*acd, a1_, store::AgentPresence::kWrapUp).ok());
+  next_caller(*acd);
+  clock_.advance(std::chrono::minutes(10));
+  acd->tick();
+  run_jobs();
+  EXPECT_EQ(acd->agent_state(a1_), routing::AgentState::kWrapUp);
+  EXPECT_EQ(offers_for("c-2"), 0u);
+  ASSERT_TRUE(set_state(*acd, a1_, store::AgentPresence::kReady).ok());
+  EXPECT_EQ(offers_for("c-2"), 1u);
+}
+
+TEST_F(AcdWrapUpTest, ZeroMeansReadyRightAfterTheCall) {
+  auto acd = after_call(0);
+  EXPECT_EQ(acd->agent_state(a1_), routing::AgentState::kReady);
+  next_caller(*acd);
+  ASSERT_EQ(offers_for("c-2"), 1u);
+  EXPECT_EQ(sink_.offers.back().agent_id, a1_);
+}
+
+TEST_F(AcdWrapUpTest, AnAgentSetNotReadyByRingNoAnswerIsNotTouched) {
+  AcdOptions options;
+  options.wrap_up = std::chrono::seconds(15);
+  auto acd = make(options);
+  ASSERT_TRUE(set_state(*acd, a1_, store::AgentPresence::kReady).ok());
+  ASSERT_TRUE(acd->enqueue(call("c-1")).ok());
+  run_jobs();
+  ASSERT_TRUE(acd->ring_no_answer("c-1").ok());
+  run_jobs();
+  EXPECT_EQ(acd->agent_state(a1_), routing::AgentState::kBreak);
+  clock_.advance(std::chrono::minutes(1));
+  acd->tick();
+  run_jobs();
+  EXPECT_EQ(acd->agent_state(a1_), routing::AgentState::kBreak);
 }
 
 }  // namespace
