@@ -192,6 +192,41 @@ TEST_F(AcdEventsTest, TheOfferCarriesTheScreenPopAndTheCallIsFollowedToItsEnd) {
   EXPECT_EQ(ended[0]["how"], "ended");
 }
 
+// After-call work (acd.wrap_up_s): the agent's desktop is told wrap_up, why, and when it ends,
+// then ready once it has run out.
+TEST_F(AcdEventsTest, AfterCallWorkSaysWhenItEnds) {
+  AcdOptions options;
+  options.wrap_up = std::chrono::seconds(15);
+  run_jobs();  // nothing of the first service left on the control "thread"
+  acd_ = std::make_unique<AcdService>(
+      *repos_, clock_, [this](std::function<void()> fn) { jobs_.push_back(std::move(fn)); },
+      options);
+  ASSERT_TRUE(acd_->load().ok());
+  acd_->set_observer(bridge_.get());
+  bridge_->set_acd(acd_.get());
+  set_state(a1_, store::AgentPresence::kReady);
+  ASSERT_TRUE(acd_->enqueue(call("c-9")).ok());
+  run_jobs();
+  ASSERT_TRUE(acd_->accept("c-9").ok());
+  received(*lin_, "agent.state");
+  ASSERT_TRUE(acd_->end("c-9").ok());
+  run_jobs();
+  auto states = received(*lin_, "agent.state");
+  ASSERT_FALSE(states.empty());
+  EXPECT_EQ(states.back()["state"], "wrap_up");
+  EXPECT_EQ(states.back()["reason"], "after_call_work");
+  EXPECT_EQ(states.back()["until"], format_rfc3339(clock_.now() + std::chrono::seconds(15)));
+  EXPECT_FALSE(received(*boss_, "agent.state").empty());  // the supervisor sees it too
+
+  clock_.advance(std::chrono::seconds(15));
+  acd_->tick();
+  run_jobs();
+  states = received(*lin_, "agent.state");
+  ASSERT_FALSE(states.empty());
+  EXPECT_EQ(states.back()["state"], "ready");
+  EXPECT_FALSE(states.back().contains("until"));
+}
+
 // A consultation as the desktops see it: call.updated reaches the call's agent, the consulted
 // agent and the queue's supervisor with the state and the target.
 TEST_F(AcdEventsTest, ACallUpdateReachesTheAgentTheConsultedAgentAndTheSupervisor) {
