@@ -502,27 +502,10 @@ Status AcdService::end(const std::string& call_id) {
   std::int64_t store_agent = store_agent_id(agent);
   bool wrap_up = st && options_.wrap_up.count() > 0 && store_agent != 0 &&
                  engine_->agent_state(agent) == routing::AgentState::kReady;
-  if (wrap_up) {
-    // After-call work: before the engine's next tick, so no caller is offered meanwhile.
-    if (Status ws = engine_->on_agent_state(agent, routing::AgentState::kWrapUp, now); !ws) {
-      spdlog::warn("ACD: after-call work of agent {}: {}", store_agent, ws.error().message);
-      wrap_up = false;
-    } else {
-      wrap_up_until_[store_agent] = now + options_.wrap_up;
-    }
-  }
+  // After-call work: before the engine's next tick, so no caller is offered meanwhile.
+  if (wrap_up) wrap_up = start_wrap_up(store_agent, agent, now);
   if (observer_) observer_->call_left(call_id, AcdCallEnd::kEnded, now);
-  if (wrap_up) {
-    repos_.agents.submit_state(
-        {0, store_agent, store::AgentPresence::kWrapUp, options_.wrap_up_reason, "system", now},
-        [store_agent](Status ws) {
-          if (!ws)
-            spdlog::error("recording the state of agent {}: {}", store_agent, ws.error().message);
-        });
-    notify_agent(agent, "system");
-  } else if (observer_ && agent != routing::kNoAgent) {
-    notify_agent(agent, "system");
-  }
+  if (agent != routing::kNoAgent) notify_agent(agent, "system");
   forget(call_id);
   schedule_tick();
   return st;
@@ -534,6 +517,36 @@ void AcdService::schedule_tick() {
   control_([this] {
     tick_scheduled_ = false;
     tick();
+  });
+}
+
+bool AcdService::start_wrap_up(std::int64_t agent, routing::AgentId id, TimePoint now) {
+  if (Status st = engine_->on_agent_state(id, routing::AgentState::kWrapUp, now); !st) {
+    spdlog::warn("ACD: after-call work of agent {}: {}", agent, st.error().message);
+    return false;
+  }
+  wrap_up_until_[agent] = now + options_.wrap_up;
+  repos_.agents.submit_state(
+      {0, agent, store::AgentPresence::kWrapUp, options_.wrap_up_reason, "system", now},
+      [agent](Status st) {
+        if (!st) spdlog::error("recording the state of agent {}: {}", agent, st.error().message);
+      });
+  return true;
+}
+
+void AcdService::conversation_over(std::int64_t agent_id) {
+  auto it = agents_.find(agent_id);
+  if (it == agents_.end() || !engine_ ||
+      engine_->agent_state(it->second.engine_id) != routing::AgentState::kOnCall)
+    return;
+  if (options_.wrap_up.count() > 0 &&
+      start_wrap_up(agent_id, it->second.engine_id, clock_.now())) {
+    notify_agent(it->second.engine_id, "system");
+    schedule_tick();
+    return;
+  }
+  set_state(agent_id, store::AgentPresence::kReady, "", "system", [agent_id](Status st) {
+    if (!st) spdlog::warn("ACD: agent {} ready again: {}", agent_id, st.error().message);
   });
 }
 

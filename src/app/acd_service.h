@@ -174,6 +174,10 @@ class AcdService final : public api::AgentPresencePort, public api::SeatPort {
   // state meanwhile: ready or break by hand ends it; wrap_up by hand keeps them in wrap_up until
   // they go ready.
   Status end(const std::string& call_id);
+  // A conversation outside the ACD's contacts is over (an agent marked on_call took over a
+  // transferred call): like end() for that agent, wrap_up with options.wrap_up, else ready.
+  // No-op unless the agent is on_call.
+  void conversation_over(std::int64_t agent_id);
   // The phone's registration expired or was removed: the agent is set not ready at once.
   void agent_unreachable(const std::string& extension);
   void agent_reachable(const std::string& extension);
@@ -245,6 +249,8 @@ class AcdService final : public api::AgentPresencePort, public api::SeatPort {
   // Ticks the engine and keeps what it decided for the next delivery to the sink.
   void collect();
   void forget(const std::string& call_id);
+  // Puts the agent in after-call work (engine, history, deadline); the caller notifies.
+  bool start_wrap_up(std::int64_t agent, routing::AgentId id, TimePoint now);
   // After-call work that has run out: those agents are ready again.
   void end_wrap_ups();
   // Points the agent's maps at `extension` (no checks, no events).

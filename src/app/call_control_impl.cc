@@ -212,7 +212,7 @@ void InboundCalls::Impl::release_agent(Call& call) {
   if (call.held) media_.set_hold(call.in.id, false);
   call.held = false;
   if (call.agent_outside_acd && call.agent_id && acd()) {
-    ready_again(*acd(), *call.agent_id);
+    acd()->conversation_over(*call.agent_id);  // after-call work, as after an ACD call
     call.agent_outside_acd = false;
   } else if (acd()) {
     (void)acd()->end(call.record_id);
@@ -522,7 +522,7 @@ void InboundCalls::Impl::consultation_call_over(Call& call) {
   if (call.agent_outside_acd && call.agent_id && acd()) {
     // Not the ACD's contact: no call.ended from it, so the desktop is told here.
     publish_update(call, "ended");
-    ready_again(*acd(), *call.agent_id);
+    acd()->conversation_over(*call.agent_id);  // after-call work, as after an ACD call
     call.agent_outside_acd = false;
   }
 }

@@ -356,6 +356,27 @@ TEST_F(AcdWrapUpTest, ZeroMeansReadyRightAfterTheCall) {
   EXPECT_EQ(sink_.offers.back().agent_id, a1_);
 }
 
+TEST_F(AcdWrapUpTest, AnAgentWhoTookOverATransferredCallGetsAfterCallWorkToo) {
+  AcdOptions options;
+  options.wrap_up = std::chrono::seconds(15);
+  auto acd = make(options);
+  ASSERT_TRUE(set_state(*acd, a1_, store::AgentPresence::kOnCall).ok());  // marked busy
+  acd->conversation_over(a1_);
+  run_jobs();
+  EXPECT_EQ(acd->agent_state(a1_), routing::AgentState::kWrapUp);
+  clock_.advance(std::chrono::seconds(15));
+  acd->tick();
+  run_jobs();
+  EXPECT_EQ(acd->agent_state(a1_), routing::AgentState::kReady);
+
+  auto plain = make();  // wrap_up 0: ready at once, as before
+  ASSERT_TRUE(set_state(*plain, a2_, store::AgentPresence::kOnCall).ok());
+  plain->conversation_over(a2_);
+  run_jobs();
+  flush_writes();
+  EXPECT_EQ(plain->agent_state(a2_), routing::AgentState::kReady);
+}
+
 TEST_F(AcdWrapUpTest, AnAgentSetNotReadyByRingNoAnswerIsNotTouched) {
   AcdOptions options;
   options.wrap_up = std::chrono::seconds(15);
