@@ -168,6 +168,57 @@ void AcdEvents::call_offered(const AcdOffer& offer) {
   });
 }
 
+// The consulted agent's desktop rings as for an offer: the same payload (caller, IVR path and
+// digits, customer), kind "consult" and who consults.
+void AcdEvents::consult_offered(const AcdConsultOffer& offer) {
+  if (!offer.agent_id) return;
+  std::int64_t user = user_of(offer.agent_id);
+  if (!user) return;
+  json from = {{"agent_id", offer.from_agent_id ? json(offer.from_agent_id) : json()},
+               {"extension", offer.from_extension},
+               {"username", ""}};
+  if (auto a = agents_.find(offer.from_agent_id); a != agents_.end()) {
+    from["username"] = a->second.username;
+    if (offer.from_extension.empty()) from["extension"] = a->second.extension;
+  }
+  json data = {{"call_id", offer.call_id},
+               {"kind", "consult"},
+               {"queue", offer.queue},
+               {"agent_id", offer.agent_id},
+               {"extension", offer.extension},
+               {"caller", offer.caller},
+               {"customer_id", json()},
+               {"region_code", offer.region},
+               {"ivr_path", json::array()},
+               {"digits", json::array()},
+               {"attached", json::object()},
+               {"vip", false},
+               {"consult_from", from}};
+  if (auto it = calls_.find(offer.call_id); it != calls_.end()) {
+    const QueuedCall& c = it->second.call;
+    if (data["caller"] == "") data["caller"] = c.caller_number;
+    if (c.customer_id) data["customer_id"] = c.customer_id;
+    if (data["region_code"] == "") data["region_code"] = c.region;
+    if (data["queue"] == "") data["queue"] = c.queue;
+    data["ivr_path"] = c.ivr_path;
+    data["digits"] = digits_json(c.digits);
+    data["attached"] = c.attached;
+    data["vip"] = c.vip;
+  }
+  std::string call_id = offer.call_id;
+  post([this, data = std::move(data), user, call_id]() mutable {
+    if (data["caller"] == "" || data["customer_id"].is_null()) {
+      if (auto record = repos_.calls.get(call_id)) {
+        if (data["caller"] == "") data["caller"] = record->from_number;
+        if (data["customer_id"].is_null() && record->customer_id)
+          data["customer_id"] = *record->customer_id;
+      }
+    }
+    data["from"] = data["caller"];
+    hub_.publish(events::type::kCallOffered, std::move(data), {events::Audience::user(user)});
+  });
+}
+
 void AcdEvents::offer_withdrawn(const std::string& call_id, std::int64_t agent_id, TimePoint) {
   auto it = calls_.find(call_id);
   if (it == calls_.end()) return;

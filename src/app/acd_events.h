@@ -61,6 +61,7 @@ class AcdEvents final : public AcdObserver, public events::DesktopGoneHandler {
   void call_left(const std::string& call_id, AcdCallEnd how, TimePoint at) override;
   // call.updated to the call's agent, the consulted agent and the call's queue and region.
   void call_updated(const AcdCallUpdate& update) override;
+  void consult_offered(const AcdConsultOffer& offer) override;
 
   void on_desktop_gone(std::int64_t user_id, TimePoint since) override;
 

@@ -119,6 +119,18 @@ struct AcdCallUpdate {
   std::string region;
 };
 
+// A consultation rings an agent's phone: their desktop is told who calls and who consults.
+struct AcdConsultOffer {
+  std::string call_id;
+  std::int64_t agent_id = 0;       // the consulted agent
+  std::string extension;           // the phone that rings
+  std::int64_t from_agent_id = 0;  // the consulting agent
+  std::string from_extension;      // the consulting agent's phone
+  std::string caller;              // the caller's number
+  std::string queue;
+  std::string region;
+};
+
 // Told what the ACD did, for live events (desktops, wallboard). Called on the control thread
 // after the change; must not block.
 class AcdObserver {
@@ -132,6 +144,7 @@ class AcdObserver {
   virtual void call_answered(const std::string& call_id, std::int64_t agent_id, TimePoint at) = 0;
   virtual void call_left(const std::string& call_id, AcdCallEnd how, TimePoint at) = 0;
   virtual void call_updated(const AcdCallUpdate& /*update*/) {}
+  virtual void consult_offered(const AcdConsultOffer& /*offer*/) {}
 };
 
 struct AcdOptions {
@@ -202,6 +215,10 @@ class AcdService final : public api::AgentPresencePort, public api::SeatPort {
   // Tells the observer (live events) that a connected call changed.
   void call_updated(const AcdCallUpdate& update) {
     if (observer_) observer_->call_updated(update);
+  }
+  // Tells the observer that a consultation rings an agent's phone.
+  void consult_offered(const AcdConsultOffer& offer) {
+    if (observer_) observer_->consult_offered(offer);
   }
   std::size_t waiting_count() const { return engine_->waiting_count(); }
   // Hot-desking. The extension the ACD rings for the agent now ("" when it does not know them).

@@ -100,6 +100,12 @@ void InboundCalls::Impl::answer(const std::string& record_id, const api::CallAct
 Status InboundCalls::Impl::call_action(const std::string& record_id, const api::CallActor& by,
                                        const std::string& action, const std::string& digits,
                                        const api::CallTarget& to) {
+  if (action == "hangup" && by.agent_id) {  // the consulted agent leaves the consultation
+    Call* consulted = find(by_record(record_id));
+    if (consulted && consulted->consult_leg && consulted->consult_agent &&
+        *consulted->consult_agent == *by.agent_id)
+      return cancel_consult(*consulted);
+  }
   auto found = own_call(record_id, by);
   if (!found) return found.error();
   Call& call = **found;
@@ -300,12 +306,13 @@ std::string InboundCalls::Impl::control_state(const Call& call) {
   return call.held ? "held" : "talking";
 }
 
-void InboundCalls::Impl::publish_update(const Call& call, const std::string& state) {
+void InboundCalls::Impl::publish_update(const Call& call, const std::string& state,
+                                        std::int64_t former_consulted) {
   if (!acd() || !call.agent_leg) return;
   AcdCallUpdate u;
   u.call_id = call.record_id;
   u.agent_id = call.agent_id.value_or(0);
-  u.consult_agent_id = call.consult_agent.value_or(0);
+  u.consult_agent_id = call.consult_agent.value_or(former_consulted);
   u.state = state.empty() ? control_state(call) : state;
   u.consult_target = call.consult_target;
   u.consult_answered = call.consult_answered;
@@ -393,6 +400,19 @@ Status InboundCalls::Impl::consult(Call& call, const api::CallTarget& to) {
   call.held = true;
   spdlog::info("call {}: consulting extension {}", call.record_id, extension);
   publish_update(call);
+  if (agent && acd()) {  // the consulted agent's desktop rings with the caller's file
+    AcdConsultOffer offer;
+    offer.call_id = call.record_id;
+    offer.agent_id = *agent;
+    offer.extension = extension;
+    offer.from_agent_id = call.agent_id.value_or(0);
+    if (auto own = legs_.find(call.agent_leg); own != legs_.end())
+      offer.from_extension = own->second.offer.extension;
+    offer.caller = call.in.caller;
+    offer.queue = call.queue;
+    offer.region = variable(*call.session, "region_code");
+    acd()->consult_offered(offer);
+  }
   return {};
 }
 
@@ -418,12 +438,13 @@ void InboundCalls::Impl::consult_gone(Call& call, const std::string& why) {
   call.consult_answered = false;
   call.conference = false;
   call.consult_target.clear();
+  std::int64_t consulted = call.consult_agent.value_or(0);
   call.consult_agent.reset();
   if (call.agent_leg) {
     media_.set_hold(call.in.id, false);
     call.held = false;
   }
-  publish_update(call);
+  publish_update(call, "", consulted);  // the consulted desktop learns the consultation is over
 }
 
 void InboundCalls::Impl::unmark_consulted_agent(Call& call) {
@@ -491,6 +512,7 @@ void InboundCalls::Impl::hand_over_to_consulted(Call& call) {
     call.consult_agent_marked = true;
   }
   call.agent_outside_acd = call.consult_agent_marked;
+  call.handed_over = true;
   call.consult_agent_marked = false;
   call.consult_leg = 0;
   call.consult_answered = false;
@@ -524,7 +546,10 @@ void InboundCalls::Impl::consultation_call_over(Call& call) {
     publish_update(call, "ended");
     acd()->conversation_over(*call.agent_id);  // after-call work, as after an ACD call
     call.agent_outside_acd = false;
+  } else if (call.handed_over && call.agent_id) {
+    publish_update(call, "ended");  // the ACD's call.ended goes to the agent who left it
   }
+  call.handed_over = false;
 }
 
 }  // namespace sy::app

@@ -145,6 +145,7 @@ class InboundCalls::Impl {
     // The call's agent took it over by a consultation: they are not the ACD's contact, so the
     // end of the call sets them to wrap-up directly.
     bool agent_outside_acd = false;
+    bool handed_over = false;  // taken over by the consulted party: their desktop is told the end
   };
   // Our outbound leg to an agent's phone, for one offer.
   struct AgentLeg {
@@ -240,7 +241,9 @@ class InboundCalls::Impl {
   void hand_over_to_consulted(Call& call);
   void unmark_consulted_agent(Call& call);
   // call.updated for the desktop; `state` overrides the call's ("ended").
-  void publish_update(const Call& call, const std::string& state = "");
+  // `former_consulted`: an agent whose consultation just ended, told too.
+  void publish_update(const Call& call, const std::string& state = "",
+                      std::int64_t former_consulted = 0);
   static std::string control_state(const Call& call);
   // Back to the IVR at an agent_return point (ivr_return.cc).
   Result<std::vector<api::ReturnPoint>> return_points(const std::string& record_id,

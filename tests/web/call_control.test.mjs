@@ -7,7 +7,10 @@
 //   and later hangs up) while the agent's phone gets the BYE and the desktop is free;
 // - consultation: the consulted phone rings (shown, joining not possible yet), answers (shown),
 //   Retrieve returns to the caller; consult again, three-way conference, complete the transfer
-//   (the agent's phone gets the BYE, the caller stays on);
+//   (the agent's phone gets the BYE, the caller stays on). The consulted extension's agent,
+//   signed in on a second desktop, sees the consultation ring with the caller's name, then the
+//   call as their own after the transfer, and hangs up from the page: the caller gets the BYE
+//   and the call record is ended;
 // - back to the IVR (in English): Answer on a phone that cannot be answered from the network
 //   says to pick up on the phone; the call's return points are listed with their English labels,
 //   the caller sent to the satisfaction survey presses 1; the call record's IVR path has the
@@ -169,15 +172,16 @@ test('through the desktop: answer, keypad digits to the caller, whisper and barg
   await wall.context().close()
 })
 
-test('through the desktop: consult (ringing, answered), retrieve, consult again, conference, complete the transfer', async (t) => {
+test('through the desktop: consult (ringing, answered), retrieve, consult again, conference, complete the transfer; the consulted agent takes the call over', async (t) => {
   if (!people) return t.skip('this server has no demo agents')
   const { agent, agent2, caller } = people
 
   const phone = await tel.agentPhone(agent, { ringMs: 1000 })
-  // The consulted extension: rings 2 s, answers, speaks, waits for the BYE; twice.
-  const phone2 = await tel.phone(agent2, sipScenario('agent_phone_answer.xml'), { ringMs: 2000, calls: 2 })
+  // The consulted extension: rings 4 s, answers, speaks, waits for the BYE; twice.
+  const phone2 = await tel.phone(agent2, sipScenario('agent_phone_answer.xml'), { ringMs: 4000, calls: 2 })
   const desk = await readyDesk(agent)
   const call = await callUntilRinging(desk, caller.phone)
+  let desk2 = null
   const phase = desk.locator('[data-test=call-phase]')
   const consultState = desk.locator('[data-test=call-consult-state]')
   const consult = async () => {
@@ -188,17 +192,42 @@ test('through the desktop: consult (ringing, answered), retrieve, consult again,
   }
   try {
     await phase.getByText('通话中').waitFor({ timeout: 20000 })
+    const callId = await desk.locator('[data-test=call-panel]').getAttribute('data-call-id')
+    assert.ok(callId, 'the desktop names the call')
+    // The consulted extension's agent is at their desktop too (ready once the caller is with
+    // the first agent, so the call is not offered to them).
+    desk2 = await readyDesk(agent2)
+    const notice2 = desk2.locator('[data-test=ringing-notice]')
+    const phase2 = desk2.locator('[data-test=call-phase]')
     // The consulted phone rings: the caller is held, joining them is not possible yet.
     await consult()
     await consultState.getByText(`正在咨询 ${agent2.extension} · 对方振铃中`).waitFor()
+    // The consulted desktop rings too: who consults, the caller's file.
+    await notice2.locator('[data-test=ringing-consult]').getByText(`同事 ${agent.extension} 咨询来电`).waitFor()
+    // The caller's file pops where the second agent may see that customer (their data scope);
+    // elsewhere the notice names the caller's number and the pop says no customer is found.
+    const api2 = await server.api(agent2.username, agent2.password)
+    const pop2 = await api2.get(`/customers/lookup?phone=${encodeURIComponent(caller.phone)}`)
+    if (pop2.status === 200 && pop2.body.count === 1) {
+      await desk2.locator('[data-test=call-panel]').getByText(caller.name).first().waitFor()
+    } else {
+      await notice2.locator('[data-test=ringing-caller]').getByText(caller.phone).waitFor()
+      await desk2.getByText(`未找到电话号码 ${caller.phone} 对应的客户`).waitFor()
+    }
+    assert.equal(await desk2.locator('[data-test=call-answer]').count(), 0, 'a consultation is answered on the phone')
     assert.ok(await desk.locator('[data-test=call-conference]').isDisabled(), 'conference while the target rings')
     assert.ok(await desk.locator('[data-test=call-hold]').isDisabled(), 'hold while consulting')
     await consultState.getByText('对方已接听').waitFor({ timeout: 15000 })
     await desk.screenshot({ path: screenshotPath('agent-desktop-consulting-zh.png'), fullPage: true })
-    // Retrieve: back to the caller.
+    // The consulted agent talks with the first one: only hanging up applies.
+    await phase2.getByText('被咨询中').waitFor()
+    assert.equal(await desk2.locator('[data-test=call-hold]').count(), 0, 'no hold for the consulted agent')
+    assert.equal(await desk2.locator('[data-test=call-complete]').count(), 0, 'no transfer for the consulted agent')
+    // Retrieve: back to the caller; the consulted desktop is free again.
     await desk.locator('[data-test=call-retrieve]').click()
     await phase.getByText('通话中').waitFor()
     await consultState.waitFor({ state: 'detached' })
+    await desk2.locator('[data-test=call-idle]').waitFor()
 
     // Again, then all three talk, then the agent leaves the caller with the other extension.
     await consult()
@@ -207,11 +236,32 @@ test('through the desktop: consult (ringing, answered), retrieve, consult again,
     await phase.getByText('三方会议').waitFor()
     await desk.locator('[data-test=call-conference-with]').getByText(agent2.extension).waitFor()
     await desk.screenshot({ path: screenshotPath('agent-desktop-conference-zh.png'), fullPage: true })
+    await phase2.getByText('被咨询中').waitFor()
     await desk.locator('[data-test=call-complete]').click()
     await desk.locator('[data-test=call-idle]').waitFor({ timeout: 15000 })
     const agentLeg = await phone.done
     assert.equal(agentLeg.code, 0, `the agent's phone: ${agentLeg.output.slice(-1500)}`)
     assert.equal(call.exitCode, null, 'the caller is still on the line')
+
+    // The call is the second agent's now: full controls, and they hang up from the page.
+    await phase2.getByText('通话中').waitFor({ timeout: 15000 })
+    assert.equal(await desk2.locator('[data-test=call-panel]').getAttribute('data-call-id'), callId)
+    await desk2.locator('[data-test=call-hold]:not(.is-disabled)').waitFor()
+    await desk2.locator('[data-test=call-hangup]').click()
+    await desk2.locator('[data-test=call-idle]').waitFor({ timeout: 15000 })
+    const ended = await call.done
+    assert.equal(ended.code, 0, `the caller: ${ended.output.slice(-1500)}`)
+    const consulted = await phone2.done
+    assert.equal(consulted.code, 0, `the consulted phone: ${consulted.output.slice(-1500)}`)
+    const admin = await server.api('admin', server.adminPassword)
+    let record
+    await waitFor(async () => {
+      record = (await admin.get(`/calls/${encodeURIComponent(callId)}`)).body
+      return !!(record && record.ended_at)
+    }, 15000, 'the call ended in its record')
+    // The second agent leaves, so the next calls go to the first one.
+    await desk2.locator('[data-test=state-offline]').click()
+    await desk2.locator('[data-test=state-label]').getByText('离线').waitFor()
   } catch (e) {
     console.log(`--- server log (tail)\n${server.stderr.slice(-4000)}`)
     throw e
@@ -219,6 +269,7 @@ test('through the desktop: consult (ringing, answered), retrieve, consult again,
     for (const p of [call, phone, phone2]) p.stop()
   }
   await desk.context().close()
+  if (desk2) await desk2.context().close()
 })
 
 test('back to the IVR from the desktop (English): the caller answers the satisfaction survey', async (t) => {
