@@ -261,6 +261,39 @@ TEST_F(AcdEventsTest, ACallUpdateReachesTheAgentTheConsultedAgentAndTheSuperviso
   EXPECT_TRUE(received(*chen_, "call.updated").empty());  // no longer chen's business
 }
 
+// A consultation rings another agent's phone: only that agent's desktop rings, with what an
+// offer carries (caller, customer, IVR path and digits), kind consult and who consults.
+TEST_F(AcdEventsTest, AConsultationRingsTheConsultedAgentsDesktopWithTheCallersFile) {
+  set_state(a1_, store::AgentPresence::kReady);
+  ASSERT_TRUE(acd_->enqueue(call("c-5")).ok());
+  run_jobs();
+  ASSERT_TRUE(acd_->accept("c-5").ok());
+  set_state(a2_, store::AgentPresence::kReady);
+  received(*lin_, "call.offered");
+  received(*boss_, "call.offered");
+  received(*chen_, "call.offered");
+  AcdConsultOffer offer;
+  offer.call_id = "c-5";
+  offer.agent_id = a2_;
+  offer.extension = "8002";
+  offer.from_agent_id = a1_;
+  offer.from_extension = "8001";
+  acd_->consult_offered(offer);
+  auto rings = received(*chen_, "call.offered");
+  ASSERT_EQ(rings.size(), 1u);
+  EXPECT_EQ(rings[0]["kind"], "consult");
+  EXPECT_EQ(rings[0]["call_id"], "c-5");
+  EXPECT_EQ(rings[0]["agent_id"], a2_);
+  EXPECT_EQ(rings[0]["consult_from"]["extension"], "8001");
+  EXPECT_EQ(rings[0]["consult_from"]["agent_id"], a1_);
+  EXPECT_EQ(rings[0]["caller"], call("c-5").caller_number);
+  EXPECT_EQ(rings[0]["customer_id"], 42);
+  EXPECT_EQ(rings[0]["ivr_path"], json({"welcome", "outage", "menu", "agent"}));
+  EXPECT_EQ(rings[0]["digits"][0]["digits"], "0");
+  EXPECT_TRUE(received(*lin_, "call.offered").empty());
+  EXPECT_TRUE(received(*boss_, "call.offered").empty());
+}
+
 TEST_F(AcdEventsTest, WithoutTheCallersNumberTheOfferReadsItFromTheCallRecord) {
   store::NewCall record;
   record.id = "c-2";
